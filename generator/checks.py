@@ -1,0 +1,258 @@
+"""Cross-checks pydantic cannot do: unique ids, references that resolve, exact quotes, timings."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Any, Iterable
+
+from . import model
+from .errors import Problem
+from .load import did_you_mean
+
+if TYPE_CHECKING:
+    from .load import Loaded, YamlFile
+
+# An inline quote of a source in any Markdown field: [[p12|exact words]] or [[source-id:p12|exact words]]
+INLINE_QUOTE = re.compile(r"\[\[(?:(?P<src>[a-z0-9][a-z0-9_-]*):)?(?P<para>p\d+)\|(?P<text>[^\]]+?)\]\]")
+
+
+def _dupes(ids: Iterable[str]) -> set[str]:
+    return {i for i, n in Counter(ids).items() if n > 1}
+
+
+def normalise(text: str) -> str:
+    """Quotes are compared on the text with runs of white space folded to one space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def quote_in(quote: str, paragraph: str) -> bool:
+    return normalise(quote) in normalise(paragraph)
+
+
+def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
+    pack = loaded.pack
+    files = loaded.files
+    origin = loaded.origin
+    out: list[Problem] = []
+    pack_file = files[origin[("pack", "")]]
+
+    # ---------------------------------------------------------------- pack.yml lessons
+    for i, lid in enumerate(pack.info.lessons):
+        if lid not in present:
+            out.append(pack_file.problem(("lessons", i), f"lesson '{lid}' is listed but there is no file {lid}.yml{did_you_mean(lid, present)}; create it or remove it from the list"))
+    for lid in _dupes(pack.info.lessons):
+        i = len(pack.info.lessons) - 1 - pack.info.lessons[::-1].index(lid)
+        out.append(pack_file.problem(("lessons", i), f"lesson '{lid}' is listed twice; keep one"))
+    for lid in sorted(present - set(pack.info.lessons)):
+        shown = origin.get(("lesson", lid))
+        if shown:
+            out.append(files[shown].problem(("id",), f"lesson '{lid}' is not listed in pack.yml; add it to 'lessons' there (or delete this file)"))
+
+    # ---------------------------------------------------------------- sources
+    src_by_id: dict[str, model.Source] = {}
+    for s in pack.sources:
+        f = files[origin[("source", s.id)]]
+        if s.id in src_by_id:
+            out.append(f.problem(("id",), f"source id '{s.id}' is used by another file too; give each source its own id"))
+        src_by_id[s.id] = s
+        seen: set[str] = set()
+        last = 0
+        for i, p in enumerate(s.paragraphs):
+            if p.id in seen:
+                out.append(f.problem(("paragraphs", i, "id"), f"paragraph id '{p.id}' is used twice; paragraph ids must be unique"))
+            seen.add(p.id)
+            n = int(p.id[1:])
+            if n <= last:
+                out.append(f.problem(("paragraphs", i, "id"), f"paragraph '{p.id}' comes after p{last}; keep paragraph ids in increasing order"))
+            last = max(last, n)
+
+    def source_for(ref: str | None, f: "YamlFile", path: tuple[Any, ...]) -> model.Source | None:
+        if ref is None:
+            if len(pack.sources) == 1:
+                return pack.sources[0]
+            out.append(f.problem(path, f"this pack has {len(pack.sources)} sources; say which one with 'source:'"))
+            return None
+        if ref not in src_by_id:
+            out.append(f.problem(path, f"unknown source '{ref}'{did_you_mean(ref, src_by_id)}; sources are {', '.join(sorted(src_by_id))}"))
+            return None
+        return src_by_id[ref]
+
+    def para(src: model.Source | None, pid: str, f: "YamlFile", path: tuple[Any, ...]) -> model.Paragraph | None:
+        if src is None:
+            return None
+        for p in src.paragraphs:
+            if p.id == pid:
+                return p
+        out.append(f.problem(path, f"paragraph '{pid}' does not exist in source '{src.id}' (it has p{src.paragraphs[0].id[1:]} to {src.paragraphs[-1].id})"))
+        return None
+
+    def check_quote(src: model.Source | None, pid: str, quote: str, f: "YamlFile", path: tuple[Any, ...], what: str) -> None:
+        p = para(src, pid, f, path[:-1] + ("paragraph",) if path[-1] == "quote" else path)
+        if p and not quote_in(quote, p.text):
+            out.append(f.problem(path, f"{what} is not in paragraph '{pid}' word for word; copy the exact words from the source"))
+
+    def inline_quotes(obj: Any, f: "YamlFile", path: tuple[Any, ...], default_src: model.Source | None) -> None:
+        """Check every [[p12|words]] quote in any text field of obj."""
+        if isinstance(obj, str):
+            for m in INLINE_QUOTE.finditer(obj):
+                src = src_by_id.get(m["src"]) if m["src"] else default_src
+                if m["src"] and src is None:
+                    out.append(f.problem(path, f"unknown source '{m['src']}' in quote [[{m.group(0)[2:-2]}]]"))
+                    continue
+                p = para(src, m["para"], f, path)
+                if p and not quote_in(m["text"], p.text):
+                    out.append(f.problem(path, f"quote \"{m['text'][:50]}\" is not in paragraph '{m['para']}' word for word; copy the exact words from the source"))
+        elif isinstance(obj, dict):
+            for k, v in obj.items():
+                inline_quotes(v, f, path + (k,), default_src)
+        elif isinstance(obj, list):
+            for i, v in enumerate(obj):
+                inline_quotes(v, f, path + (i,), default_src)
+
+    # ---------------------------------------------------------------- references & glossary
+    ref_ids = {r.id for r in pack.references}
+    if pack.references:
+        rf = files[origin[("references", "")]]
+        for rid in _dupes(r.id for r in pack.references):
+            i = max(i for i, r in enumerate(pack.references) if r.id == rid)
+            out.append(rf.problem(("references", i, "id"), f"reference id '{rid}' is used twice; give each reference its own id"))
+    term_ids = {t.id for t in pack.glossary}
+    if pack.glossary:
+        gf = files[origin[("glossary", "")]]
+        for tid in _dupes(t.id for t in pack.glossary):
+            i = max(i for i, t in enumerate(pack.glossary) if t.id == tid)
+            out.append(gf.problem(("terms", i, "id"), f"glossary id '{tid}' is used twice; give each term its own id"))
+        for i, t in enumerate(pack.glossary):
+            for j, sid in enumerate(t.see_also):
+                if sid not in term_ids:
+                    out.append(gf.problem(("terms", i, "see_also", j), f"term '{t.id}': see_also '{sid}' is not in the glossary{did_you_mean(sid, term_ids)}"))
+            inline_quotes(t.model_dump(mode="json"), gf, ("terms", i), pack.sources[0] if len(pack.sources) == 1 else None)
+
+    # ---------------------------------------------------------------- claims
+    claim_ids = {c.id for c in pack.claims}
+    if pack.claims:
+        cf = files[origin[("claims", "")]]
+        for cid in _dupes(c.id for c in pack.claims):
+            i = max(i for i, c in enumerate(pack.claims) if c.id == cid)
+            out.append(cf.problem(("claims", i, "id"), f"claim id '{cid}' is used twice; give each claim its own id"))
+        for i, c in enumerate(pack.claims):
+            src = source_for(c.source, cf, ("claims", i, "source") if c.source else ("claims", i))
+            check_quote(src, c.paragraph, c.quote, cf, ("claims", i, "quote"), f"claim '{c.id}': the quote")
+            for j, rid in enumerate(c.references):
+                if rid not in ref_ids:
+                    out.append(cf.problem(("claims", i, "references", j), f"claim '{c.id}': reference '{rid}' is not in references.yml{did_you_mean(rid, ref_ids)}"))
+            inline_quotes(c.note, cf, ("claims", i, "note"), src)
+
+    # ---------------------------------------------------------------- lessons
+    seen_ex: set[str] = set()
+    for lesson in pack.lessons:
+        f = files[origin[("lesson", lesson.id)]]
+        src = source_for(lesson.source, f, ("source",) if lesson.source else ("id",))
+        for j, tid in enumerate(lesson.vocabulary):
+            if tid not in term_ids:
+                out.append(f.problem(("vocabulary", j), f"vocabulary '{tid}' is not in glossary.yml{did_you_mean(tid, term_ids)}; add the term there or fix the id"))
+        for j, pid in enumerate(lesson.focus_paragraphs):
+            para(src, pid, f, ("focus_paragraphs", j))
+        total = sum(a.minutes for a in lesson.activities)
+        if total != lesson.duration:
+            out.append(f.problem(("duration",), f"the activities add up to {total} minutes but duration is {lesson.duration}; make them match"))
+        ex_ids = [e.id for e in lesson.exercises]
+        for j, a in enumerate(lesson.activities):
+            for k, eid in enumerate(a.exercises):
+                if eid not in ex_ids:
+                    out.append(f.problem(("activities", j, "exercises", k), f"activity '{a.title}': exercise '{eid}' is not in this lesson{did_you_mean(eid, ex_ids)}"))
+        inline_quotes(lesson.model_dump(mode="json", exclude={"exercises"}), f, (), src)
+        for j, ex in enumerate(lesson.exercises):
+            at = ("exercises", j)
+            if ex.id in seen_ex:
+                out.append(f.problem(at + ("id",), f"exercise id '{ex.id}' is used more than once in the pack; exercise ids must be unique"))
+            seen_ex.add(ex.id)
+            out.extend(_check_exercise(ex, f, at, src, para, claim_ids))
+            inline_quotes(ex.model_dump(mode="json"), f, at, src)
+    return out
+
+
+def _ids_unique(items: list[Any], f: "YamlFile", at: tuple[Any, ...], field: str, what: str) -> list[Problem]:
+    out = []
+    seen: set[str] = set()
+    for i, it in enumerate(items):
+        if it.id in seen:
+            out.append(f.problem(at + (field, i, "id"), f"{what} id '{it.id}' is used twice in this exercise; make it unique"))
+        seen.add(it.id)
+    return out
+
+
+def _check_rubric(r: model.Rubric, f: "YamlFile", at: tuple[Any, ...], name: str) -> list[Problem]:
+    out = []
+    for i, c in enumerate(r.criteria):
+        missing = [lv for lv in r.levels if lv not in c.levels]
+        extra = [lv for lv in c.levels if lv not in r.levels]
+        for lv in extra:
+            out.append(f.problem(at + ("rubric", "criteria", i, "levels", lv), f"exercise '{name}': rubric level '{lv}' is not one of {', '.join(r.levels)}{did_you_mean(lv, r.levels)}", key=True))
+        if missing:
+            out.append(f.problem(at + ("rubric", "criteria", i, "levels"), f"exercise '{name}': rubric criterion '{c.criterion[:40]}' has no descriptor for {', '.join(missing)}; describe every level"))
+    return out
+
+
+def _check_exercise(ex: Any, f: "YamlFile", at: tuple[Any, ...], src: model.Source | None, para: Any, claim_ids: set[str]) -> list[Problem]:
+    out: list[Problem] = []
+    name = ex.id
+    if ex.feedback == "instant" and ex.type not in model.AUTO_GRADED:
+        out.append(f.problem(at + ("feedback",), f"exercise '{name}': instant feedback needs an answer the browser can check; {ex.type} is marked by the teacher, so use feedback: teacher"))
+    for j, pid in enumerate(ex.paragraphs):
+        para(src, pid, f, at + ("paragraphs", j))
+    if ex.type == "choice":
+        out += _ids_unique(ex.options, f, at, "options", "option")
+        opts = [o.id for o in ex.options]
+        for k, a in enumerate(ex.answer):
+            if a not in opts:
+                out.append(f.problem(at + ("answer", k), f"exercise '{name}': answer '{a}' is not one of {', '.join(opts)}"))
+        if not ex.multiple and len(ex.answer) != 1:
+            out.append(f.problem(at + ("answer",), f"exercise '{name}': a single-answer choice needs exactly one answer (it has {len(ex.answer)}); set multiple: true or keep one"))
+        if not ex.answer:
+            out.append(f.problem(at + ("answer",), f"exercise '{name}': give at least one correct answer"))
+    elif ex.type == "classify":
+        out += _ids_unique(ex.categories, f, at, "categories", "category")
+        out += _ids_unique(ex.items, f, at, "items", "item")
+        cats = [c.id for c in ex.categories]
+        for k, it in enumerate(ex.items):
+            if it.answer not in cats:
+                out.append(f.problem(at + ("items", k, "answer"), f"exercise '{name}': item '{it.id}' answer '{it.answer}' is not one of {', '.join(cats)}"))
+    elif ex.type == "highlight":
+        p = para(src, ex.paragraph, f, at + ("paragraph",))
+        for k, a in enumerate(ex.answers):
+            if p and not quote_in(a.text, p.text):
+                out.append(f.problem(at + ("answers", k, "text"), f"exercise '{name}': answer \"{a.text[:50]}\" is not in paragraph '{ex.paragraph}' word for word; copy the exact words"))
+    elif ex.type == "order":
+        out += _ids_unique(ex.items, f, at, "items", "item")
+        ids = [i.id for i in ex.items]
+        for k, a in enumerate(ex.answer):
+            if a not in ids:
+                out.append(f.problem(at + ("answer", k), f"exercise '{name}': answer '{a}' is not one of {', '.join(ids)}"))
+        if sorted(ex.answer) != sorted(ids) and all(a in ids for a in ex.answer):
+            out.append(f.problem(at + ("answer",), f"exercise '{name}': the answer must list every item exactly once"))
+    elif ex.type == "match":
+        out += _ids_unique(ex.left, f, at, "left", "left item")
+        out += _ids_unique(ex.right, f, at, "right", "right item")
+        lefts, rights = [x.id for x in ex.left], [x.id for x in ex.right]
+        for k, pair in enumerate(ex.answer):
+            if pair.left not in lefts:
+                out.append(f.problem(at + ("answer", k, "left"), f"exercise '{name}': '{pair.left}' is not one of the left items {', '.join(lefts)}"))
+            if pair.right not in rights:
+                out.append(f.problem(at + ("answer", k, "right"), f"exercise '{name}': '{pair.right}' is not one of the right items {', '.join(rights)}"))
+        paired = [p.left for p in ex.answer]
+        for lid in lefts:
+            if paired.count(lid) != 1:
+                out.append(f.problem(at + ("answer",), f"exercise '{name}': left item '{lid}' must be paired exactly once (it is paired {paired.count(lid)} times)"))
+    elif ex.type in ("short_answer", "lateral_reading"):
+        out += _check_rubric(ex.rubric, f, at, name)
+    elif ex.type == "claim_audit":
+        out += _check_rubric(ex.rubric, f, at, name)
+        for k, cid in enumerate(ex.claims):
+            if cid not in claim_ids:
+                out.append(f.problem(at + ("claims", k), f"exercise '{name}': claim '{cid}' is not in claims.yml{did_you_mean(cid, claim_ids)}"))
+        for k, key in enumerate(ex.key):
+            if key.claim not in ex.claims:
+                out.append(f.problem(at + ("key", k, "claim"), f"exercise '{name}': the key is for claim '{key.claim}', which is not in this exercise's claims"))
+    return out

@@ -1,0 +1,85 @@
+"""The one place that decides what each audience sees.
+
+Teacher-only material is *removed* from the model before anything is rendered; nothing is hidden
+with CSS. Fields are marked teacher-only in model.py with `teacher()`; this module acts on the mark.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from . import model
+
+Edition = Literal["student", "teacher"]
+EDITIONS: tuple[Edition, ...] = ("student", "teacher")
+
+# Hand-written pages under docs/teacher/ (or with `edition: teacher` front matter) are teacher-only.
+TEACHER_DOCS_FOLDER = "teacher"
+
+
+def is_teacher_only(field_info: Any) -> bool:
+    extra = field_info.json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("teacher_only"))
+
+
+def shows_key(exercise: Any, edition: Edition) -> bool:
+    """May this edition carry the exercise's answer? Teachers always; students only for instant feedback."""
+    return edition == "teacher" or exercise.feedback == "instant"
+
+
+def _strip(obj: BaseModel, keep_instant: bool) -> None:
+    for name, info in type(obj).model_fields.items():
+        value = getattr(obj, name)
+        if is_teacher_only(info):
+            object.__setattr__(obj, name, [] if isinstance(value, list) else None)
+            continue
+        _walk(value, keep_instant)
+
+
+def _walk(value: Any, keep_instant: bool) -> None:
+    if isinstance(value, BaseModel):
+        if keep_instant and getattr(value, "feedback", None) == "instant":
+            return  # the deliberate exception: instant-feedback exercises keep their own key
+        _strip(value, keep_instant)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _walk(v, keep_instant)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _walk(v, keep_instant)
+
+
+def view(pack: model.Pack, edition: Edition, *, keep_instant: bool = True) -> model.Pack:
+    """The pack as `edition` may see it. The teacher view is the pack itself (a copy).
+
+    `keep_instant=False` is for paper: a printed worksheet carries no key at all, not even the
+    instant-feedback answers the browser checks."""
+    copy = pack.model_copy(deep=True)
+    if edition == "teacher":
+        return copy
+    # Students meet claims only through exercises that cite them, and never their annotations.
+    cited = {cid for lesson in copy.lessons for ex in lesson.exercises for cid in getattr(ex, "claims", [])}
+    copy.claims = [c for c in copy.claims if c.id in cited]
+    copy.references = []
+    for part in (copy.claims, copy.lessons, copy.sources, copy.glossary):
+        _walk(part, keep_instant)
+    _strip(copy.info, keep_instant)
+    return copy
+
+
+def page_visible(section: str, edition: Edition) -> bool:
+    """Generated page families and who sees them."""
+    teacher_only = {"claims", "references", "guide", "check-answers"}
+    return edition == "teacher" or section not in teacher_only
+
+
+def doc_visible(src_uri: str, meta: dict[str, Any] | None, edition: Edition) -> bool:
+    """Hand-written pages in docs/: teacher-only when under docs/teacher/ or marked in front matter."""
+    if edition == "teacher":
+        return True
+    if PurePosixPath(src_uri).parts[:1] == (TEACHER_DOCS_FOLDER,):
+        return False
+    return not (meta and str(meta.get("edition", "")).lower() == "teacher")

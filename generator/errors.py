@@ -1,0 +1,38 @@
+"""Problems found in a lesson pack, reported as `file:line:col: message`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+class PackError(Exception):
+    """Raised with every problem found; the CLI prints them, one per line, and exits 1."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """A path as the user would type it: relative to the current folder when possible."""
+    path = Path(path)
+    for base in (Path.cwd(), root):
+        if base is None:
+            continue
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()

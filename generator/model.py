@@ -1,0 +1,421 @@
+"""The lesson-pack model: one pydantic class per concept.
+
+Fields that hold answers, keys or teacher notes are declared with `teacher()`. This module only
+*marks* them; `edition.py` alone decides what each audience sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
+ParaId = Annotated[str, StringConstraints(pattern=r"^p[1-9][0-9]*$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+
+COR_LEVELS = ["Proficient", "Emergent", "Basic"]
+
+
+def teacher(default: Any = None, description: str = "", **kw: Any) -> Any:
+    """A field only the teacher edition may show (see edition.py)."""
+    return Field(
+        default=default,
+        description=(description + " (teacher edition only)").strip(),
+        json_schema_extra={"teacher_only": True},
+        **kw,
+    )
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+
+
+# ---------------------------------------------------------------- pack.yml
+
+class SiteOptions(Strict):
+    public_url: str | None = Field(None, description="Where the student site will be hosted; enables QR codes on worksheets.")
+    student_title: str | None = None
+    teacher_title: str | None = None
+    paper: Literal["a4", "letter"] = "a4"
+
+
+class Workshop(Strict):
+    title: Text
+    lessons: list[Id] = Field(min_length=1, description="Lessons used in the workshop, in order.")
+    minutes: Annotated[int, Field(ge=1, le=1440)] = 180
+    guide: str | None = Field(None, description="Hand-written facilitator guide, relative to docs/ (e.g. teacher/facilitator-guide.md).")
+
+
+class PackInfo(Strict):
+    id: Id
+    title: Text
+    description: Text
+    audience: Text
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
+    license: Text
+    version: Text = Field("1", description="Content version; bump it when you change exercises.")
+    authors: list[Text] = []
+    lessons: list[Id] = Field(description="Lesson ids in teaching order.")
+    site: SiteOptions = SiteOptions()
+    workshop: Workshop | None = None
+
+
+# ---------------------------------------------------------------- sources
+
+class ParagraphKind(str, Enum):
+    headline = "headline"
+    dek = "dek"
+    byline = "byline"
+    body = "body"
+    heading = "heading"
+    quote = "quote"
+    embed = "embed"
+    caption = "caption"
+    furniture = "furniture"
+    advert = "advert"
+
+
+class Paragraph(Strict):
+    id: ParaId
+    kind: ParagraphKind = ParagraphKind.body
+    text: Text
+
+
+class Source(Strict):
+    id: Id
+    title: Text
+    author: Text
+    publisher: Text
+    published: dt.date = Field(description="Date of first publication.")
+    republished: dt.date | None = Field(None, description="Date of the copy reproduced here, if it is a republication.")
+    url: Text = Field(description="URL of the copy reproduced here.")
+    original_url: str | None = None
+    attribution: Text = Field(description="The credit line the publisher asks for.")
+    license_note: Text
+    paragraphs: list[Paragraph] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- claims & references
+
+class ClaimType(str, Enum):
+    checkable_fact = "checkable_fact"
+    attributed_allegation = "attributed_allegation"
+    motive_claim = "motive_claim"
+    insinuating_question = "insinuating_question"
+    loaded_label = "loaded_label"
+    opinion = "opinion"
+
+
+class ClaimStatus(str, Enum):
+    accurate = "accurate"
+    accurate_but_truncated = "accurate_but_truncated"
+    misquoted = "misquoted"
+    overstated = "overstated"
+    disputed = "disputed"
+    unsubstantiated = "unsubstantiated"
+    not_checkable = "not_checkable"
+
+
+class Confidence(str, Enum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+    unverified = "unverified"
+
+
+class Claim(Strict):
+    """A claim in a source. The whole register is teacher material; students see only quotes
+    through exercises that cite claims."""
+
+    id: Id
+    source: Id | None = Field(None, description="Source id; may be left out when the pack has one source.")
+    paragraph: ParaId
+    quote: Text = Field(description="Exact span of the paragraph text.")
+    claimant: Text = teacher(..., description="Who makes the claim.")
+    relies_on: Text = teacher(..., description="What the claim rests on, as the article presents it.")
+    type: ClaimType = teacher(...)
+    status: ClaimStatus = teacher(...)
+    confidence: Confidence = teacher(...)
+    note: Text = teacher(..., description="Teacher note: what the record says and how to teach it.")
+    references: list[Id] = teacher([], description="Reference ids behind the note.")
+    checked_as_of: dt.date = teacher(...)
+
+
+class ReferenceKind(str, Enum):
+    official_record = "official_record"
+    official_statement = "official_statement"
+    news_report = "news_report"
+    investigation = "investigation"
+    state_media = "state_media"
+    rating = "rating"
+    research = "research"
+    social_media = "social_media"
+    book = "book"
+    other = "other"
+
+
+class Reference(Strict):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: Id
+    outlet: Text
+    title: Text
+    date: PartialDate | None = None
+    url: str | None = None
+    read: Literal["original", "copy"] = Field(alias="copy", description="Was the original read, or a copy (syndicated, archived, quoted)?")
+    seen_via: str | None = Field(None, description="Where the copy was read, when copy is 'copy'.")
+    kind: ReferenceKind
+
+
+class ClaimRegister(Strict):
+    claims: list[Claim]
+
+
+class ReferenceRegister(Strict):
+    references: list[Reference]
+
+
+class GlossaryTerm(Strict):
+    id: Id
+    term: Text
+    definition: Text
+    example: str | None = None
+    see_also: list[Id] = []
+
+
+class Glossary(Strict):
+    terms: list[GlossaryTerm]
+
+
+# ---------------------------------------------------------------- exercises
+
+class ExerciseBase(Strict):
+    id: Id
+    prompt: Text
+    points: Annotated[int, Field(ge=0, le=1000)] = 1
+    feedback: Literal["instant", "teacher"] = "teacher"
+    paragraphs: list[ParaId] = Field([], description="Paragraphs of the source shown with the exercise.")
+    explanation: str | None = teacher(None, description="General explanation of the answer.")
+
+    @property
+    def auto_gradable(self) -> bool:
+        return self.type in AUTO_GRADED
+
+
+class Option(Strict):
+    id: Id
+    text: Text
+    why: Text = teacher(..., description="Why this option is right or wrong.")
+
+
+class ChoiceExercise(ExerciseBase):
+    type: Literal["choice"]
+    multiple: bool = False
+    options: list[Option] = Field(min_length=2)
+    answer: list[Id] = teacher(..., description="Id(s) of the correct option(s).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _answer_list(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("answer"), str):
+            data = {**data, "answer": [data["answer"]]}
+        return data
+
+
+class Category(Strict):
+    id: Id
+    label: Text
+
+
+class ClassifyItem(Strict):
+    id: Id
+    text: Text
+    answer: Id = teacher(..., description="Category id.")
+    why: Text = teacher(...)
+
+
+class ClassifyExercise(ExerciseBase):
+    type: Literal["classify"]
+    categories: list[Category] = Field(min_length=2)
+    items: list[ClassifyItem] = Field(min_length=1)
+
+
+class HighlightAnswer(Strict):
+    text: Text = Field(description="An exact span of the paragraph.")
+    why: Text
+
+
+class HighlightExercise(ExerciseBase):
+    type: Literal["highlight"]
+    paragraph: ParaId
+    answers: list[HighlightAnswer] = teacher(..., min_length=1)
+
+
+class OrderItem(Strict):
+    id: Id
+    text: Text
+
+
+class OrderExercise(ExerciseBase):
+    type: Literal["order"]
+    items: list[OrderItem] = Field(min_length=2, description="Items in the order students first see them.")
+    answer: list[Id] = teacher(..., description="Item ids in the correct order.")
+    why: Text = teacher(...)
+
+
+class MatchPair(Strict):
+    left: Id
+    right: Id
+    why: Text
+
+
+class MatchExercise(ExerciseBase):
+    type: Literal["match"]
+    left: list[OrderItem] = Field(min_length=2)
+    right: list[OrderItem] = Field(min_length=2)
+    answer: list[MatchPair] = teacher(..., min_length=1)
+
+
+class RubricCriterion(Strict):
+    criterion: Text
+    levels: dict[str, Text] = Field(description="Descriptor for each level name of the rubric.")
+
+
+class Rubric(Strict):
+    levels: list[Text] = Field(default_factory=lambda: list(COR_LEVELS), min_length=2)
+    criteria: list[RubricCriterion] = Field(min_length=1)
+
+
+class ShortAnswerExercise(ExerciseBase):
+    type: Literal["short_answer"]
+    lines: Annotated[int, Field(ge=1, le=60)] = 6
+    rubric: Rubric
+    model_answer: Text = teacher(...)
+
+
+class AuditKey(Strict):
+    claim: Id
+    evidence: Text
+    source: Text
+    other_sources: Text
+    confidence: Confidence
+
+
+class ClaimAuditExercise(ExerciseBase):
+    type: Literal["claim_audit"]
+    claims: list[Id] = Field(min_length=1)
+    rubric: Rubric
+    key: list[AuditKey] = teacher(..., min_length=1)
+    model_answer: Text = teacher(...)
+
+
+class LateralReadingExercise(ExerciseBase):
+    type: Literal["lateral_reading"]
+    task: Text
+    steps: list[Text] = Field(min_length=1)
+    rubric: Rubric
+    finds: Text = teacher(..., description="What a good search finds.")
+    as_of: dt.date = Field(description="Date the expected findings were checked.")
+    model_answer: Text = teacher(...)
+
+
+Exercise = Annotated[
+    Union[
+        ChoiceExercise,
+        ClassifyExercise,
+        HighlightExercise,
+        OrderExercise,
+        MatchExercise,
+        ShortAnswerExercise,
+        ClaimAuditExercise,
+        LateralReadingExercise,
+    ],
+    Field(discriminator="type"),
+]
+
+EXERCISE_KINDS = ["choice", "classify", "highlight", "order", "match", "short_answer", "claim_audit", "lateral_reading"]
+AUTO_GRADED = {"choice", "classify", "highlight", "order", "match"}
+
+
+# ---------------------------------------------------------------- lessons
+
+class ActivityKind(str, Enum):
+    warm_up = "warm_up"
+    reading = "reading"
+    exercises = "exercises"
+    discussion = "discussion"
+    exit_ticket = "exit_ticket"
+    other = "other"
+
+
+class Activity(Strict):
+    kind: ActivityKind
+    title: Text
+    minutes: Annotated[int, Field(ge=1, le=600)]
+    description: Text
+    exercises: list[Id] = Field([], description="Exercises done in this activity.")
+
+
+class Lesson(Strict):
+    id: Id
+    title: Text
+    summary: Text
+    audience: Text
+    duration: Annotated[int, Field(ge=1, le=600)] = Field(description="Minutes.")
+    source: Id | None = None
+    objectives: list[Text] = Field(min_length=1)
+    key_points: list[Text] = Field(min_length=1)
+    vocabulary: list[Id] = []
+    focus_paragraphs: list[ParaId] = []
+    materials: list[Text] = []
+    activities: list[Activity] = Field(min_length=1)
+    discussion: list[Text] = []
+    teacher_notes: str | None = teacher(None, description="Notes for whoever teaches the lesson.")
+    extensions: list[Text] = []
+    exercises: list[Exercise] = []
+
+
+class Pack(BaseModel):
+    """Everything loaded from a lesson folder, cross-checked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    info: PackInfo
+    sources: list[Source]
+    claims: list[Claim]
+    references: list[Reference]
+    glossary: list[GlossaryTerm]
+    lessons: list[Lesson]
+
+    # convenient look-ups ------------------------------------------------
+    def source(self, source_id: str | None = None) -> Source:
+        if source_id is None:
+            return self.sources[0]
+        return next(s for s in self.sources if s.id == source_id)
+
+    def lesson_source(self, lesson: Lesson) -> Source:
+        return self.source(lesson.source)
+
+    def claim(self, claim_id: str) -> Claim:
+        return next(c for c in self.claims if c.id == claim_id)
+
+    def term(self, term_id: str) -> GlossaryTerm:
+        return next(t for t in self.glossary if t.id == term_id)
+
+    def reference(self, ref_id: str) -> Reference:
+        return next(r for r in self.references if r.id == ref_id)
+
+
+# Top-level file kinds, for the JSON schema writer and the loader.
+FILE_MODELS: dict[str, type[BaseModel]] = {
+    "pack": PackInfo,
+    "source": Source,
+    "claims": ClaimRegister,
+    "references": ReferenceRegister,
+    "glossary": Glossary,
+    "lesson": Lesson,
+}

@@ -1,0 +1,74 @@
+"""Author text: Markdown in lesson files to safe HTML or plain text.
+
+Every piece of author text goes through here, for the site, handouts and exports alike, so one
+sanitizer (nh3) decides what markup survives. Inline quotes of the source, written
+`[[p12|exact words]]`, become a quotation with a link to the numbered paragraph.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Callable
+
+import markdown as _markdown
+import nh3
+
+from .checks import INLINE_QUOTE
+
+# Tags and attributes author text may keep. Generated markup (exercise forms) is ours and trusted;
+# this list applies to what lesson writers type.
+AUTHOR_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6", "hr", "i", "kbd",
+    "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody",
+    "td", "th", "thead", "tr", "u", "ul", "dl", "dt", "dd",
+}
+AUTHOR_ATTRS = {"a": {"href", "title", "class"}, "q": {"class"}, "span": {"class"}, "abbr": {"title"},
+                "td": {"align"}, "th": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+ParaLink = Callable[[str | None, str], str]  # (source id or None, paragraph id) -> href
+
+
+def clean(fragment: str) -> str:
+    """Sanitize an HTML fragment made from author text."""
+    return nh3.clean(fragment, tags=AUTHOR_TAGS, attributes=AUTHOR_ATTRS, url_schemes=URL_SCHEMES,
+                     link_rel="noopener", strip_comments=True)
+
+
+def _quotes_to_html(text: str, para_link: ParaLink | None) -> str:
+    def repl(m: re.Match[str]) -> str:
+        words = html.escape(m["text"], quote=False)
+        num = m["para"][1:]
+        if para_link is None:
+            return f'<q class="cf-quote">{words}</q> (¶{num})'
+        href = html.escape(para_link(m["src"], m["para"]))
+        return f'<q class="cf-quote">{words}</q> <a class="cf-pref" href="{href}">¶{num}</a>'
+
+    return INLINE_QUOTE.sub(repl, text)
+
+
+def to_html(text: str | None, para_link: ParaLink | None = None, *, inline: bool = False) -> str:
+    """Markdown to sanitized HTML. `inline` drops the wrapping <p> of a one-paragraph text."""
+    if not text:
+        return ""
+    out = _markdown.markdown(_quotes_to_html(text, para_link), extensions=["sane_lists"], output_format="html")
+    out = clean(out).strip()
+    if inline and out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        out = out[3:-4]
+    # One line, so the fragment can sit inside Markdown without blank lines breaking its HTML block.
+    return out.replace("\n", " ")
+
+
+def to_plain(text: str | None) -> str:
+    """Markdown to plain text (for GIFT titles, PDFs' metadata, CSV headers)."""
+    if not text:
+        return ""
+    text = INLINE_QUOTE.sub(lambda m: f"“{m['text']}” (¶{m['para'][1:]})", text)
+    out = nh3.clean(_markdown.markdown(text), tags=set())
+    return html.unescape(re.sub(r"\s+", " ", out)).strip()
+
+
+def md_escape(text: str) -> str:
+    """Plain text made safe to place in Markdown (headings, link text): HTML-escaped, Markdown inert."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>~])", r"\\\1", html.escape(text, quote=False).replace("&lt;", "<").replace("&gt;", ">")).replace("\\<", "&lt;").replace("\\>", "&gt;")
