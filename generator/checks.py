@@ -49,6 +49,11 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
         if shown:
             out.append(files[shown].problem(("id",), f"lesson '{lid}' is not listed in pack.yml; add it to 'lessons' there (or delete this file)"))
 
+    if pack.info.workshop:
+        for i, lid in enumerate(pack.info.workshop.lessons):
+            if lid not in present:
+                out.append(pack_file.problem(("workshop", "lessons", i), f"workshop lesson '{lid}' is not a lesson of this pack{did_you_mean(lid, present)}"))
+
     # ---------------------------------------------------------------- sources
     src_by_id: dict[str, model.Source] = {}
     for s in pack.sources:
