@@ -173,6 +173,8 @@ def _yaml_hint(problem: str) -> str:
         return "each key needs a colon; check the line above for a missing ':' or unclosed quote"
     if "found unexpected end of stream" in problem or "while scanning a quoted scalar" in problem:
         return "a quote is not closed"
+    if "but found '<scalar>'" in problem:
+        return "check for a quote that is not closed, or a wrong indentation, on this line or the one before"
     if "found character '\\t'" in problem:
         return "replace tabs with spaces"
     return "check the indentation and quoting on this line and the one before"
@@ -355,7 +357,19 @@ def validate(f: YamlFile, cls: type[BaseModel]) -> tuple[BaseModel | None, list[
     try:
         return cls.model_validate(f.data), []
     except ValidationError as e:
-        return None, [_explain(err, f, cls) for err in e.errors(include_url=False)]
+        errors = e.errors(include_url=False)
+    # A misspelt key shows up twice: as unknown, and as the required key it was meant to be.
+    # Keep only the "did you mean" line.
+    meant = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            owner = _model_at(cls, tuple(err["loc"])[:-1])
+            keys = [fi.alias or n for n, fi in owner.model_fields.items()] if owner else []
+            close = difflib.get_close_matches(str(err["loc"][-1]), keys, n=1, cutoff=0.6)
+            if close:
+                meant.add(tuple(err["loc"])[:-1] + (close[0],))
+    return None, [_explain(err, f, cls) for err in errors
+                  if not (err["type"] == "missing" and tuple(err["loc"]) in meant)]
 
 
 # ------------------------------------------------------------------ the pack
@@ -433,7 +447,10 @@ def load_pack(folder: Path) -> Loaded:
         lessons[lesson.id] = lesson
         origin[("lesson", lesson.id)] = shown
 
-    if info is None or problems:
+    # Cross-checks still run when only some lessons are broken, so every problem shows at once;
+    # they need the pack file, sources and registers to be sound.
+    registers_broken = any(not LESSON_FILE.match(Path(pr.file).name) for pr in problems)
+    if info is None or registers_broken:
         raise PackError(problems)
 
     ordered = [lessons[i] for i in info.lessons if lessons.get(i)]

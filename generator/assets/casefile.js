@@ -1,0 +1,1 @@
+/* Casefile exercises: progressive enhancement of the static forms (see issue: interactivity). */

@@ -1,0 +1,186 @@
+"""`casefile build`: both editions, handouts and exports, built into a temporary folder and swapped in.
+
+A failed build leaves the previous site as it was. Editions are built side by side in two processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import model
+from .edition import EDITIONS, Edition
+from .load import Loaded, load_pack
+
+Echo = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    built: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class BuildError(Exception):
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+def content_epoch(pack: model.Pack) -> int:
+    """A build date that depends only on the pack's content: its latest date (sources, checks)."""
+    dates: list[dt.date] = []
+    for s in pack.sources:
+        dates += [d for d in (s.published, s.republished) if d]
+    dates += [c.checked_as_of for c in pack.claims if c.checked_as_of]
+    for lesson in pack.lessons:
+        dates += [e.as_of for e in lesson.exercises if getattr(e, "as_of", None)]
+    latest = max(dates) if dates else dt.date(2000, 1, 1)
+    return int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.timezone.utc).timestamp())
+
+
+def ensure_epoch(pack: model.Pack) -> str:
+    """Honour SOURCE_DATE_EPOCH; without it, fix one from the content so rebuilds are identical."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(content_epoch(pack)))
+    return os.environ["SOURCE_DATE_EPOCH"]
+
+
+def _edition_job(config_file: str, edition: str, site_dir: str, lessons: str, handouts: str | None) -> list[str]:
+    from .plugin import BuildFailed, build_site
+
+    try:
+        return build_site(Path(config_file), edition, Path(site_dir), lessons=Path(lessons),
+                          handouts=Path(handouts) if handouts else None)
+    except BuildFailed as e:
+        return ["ERROR " + m for m in e.messages]
+
+
+def _swap(tmp: Path, out: Path, parts: list[str]) -> None:
+    """Move each freshly built part into place; the old one is removed only after the move."""
+    out.mkdir(parents=True, exist_ok=True)
+    for part in parts:
+        new, dest = tmp / part, out / part
+        if not new.exists():
+            continue
+        old = out / f".{part}.old"
+        if old.exists():
+            shutil.rmtree(old)
+        if dest.exists():
+            dest.rename(old)
+        new.rename(dest)
+        if old.exists():
+            shutil.rmtree(old)
+
+
+def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS, handouts: bool = True,
+          exports: bool = True, config_file: Path = Path("mkdocs.yml"), paper: str | None = None,
+          quiet: bool = False, echo: Echo = print, loaded: Loaded | None = None) -> BuildResult:
+    loaded = loaded or load_pack(lessons)  # PackError propagates before anything is touched
+    pack = loaded.pack
+    ensure_epoch(pack)
+    if not config_file.exists():
+        raise BuildError([f"{config_file}:1:1: mkdocs.yml not found; run casefile from the project folder or pass --config"])
+    result = BuildResult(out=out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
+    try:
+        handouts_dir = None
+        if handouts:
+            from .handouts import build_handouts
+
+            handouts_dir = tmp / "handouts"
+            docs_dir = config_file.parent / "docs"
+            build_handouts(pack, handouts_dir, paper=paper or pack.info.site.paper, docs_dir=docs_dir,
+                           quiet=quiet, jobs=2)
+            result.built.append("handouts")
+        if not quiet:
+            echo(f"Building the {' and '.join(editions)} edition{'s' if len(editions) > 1 else ''} with MkDocs…")
+        errors: list[str] = []
+        jobs = [(str(config_file.resolve()), e, str(tmp / e), str(lessons.resolve()),
+                 str(handouts_dir) if handouts_dir else None) for e in editions]
+        if len(jobs) == 1:
+            outputs = [_edition_job(*jobs[0])]
+        else:
+            with ProcessPoolExecutor(max_workers=min(2, len(jobs))) as pool:
+                outputs = list(pool.map(_edition_job, *zip(*jobs)))
+        for msgs in outputs:
+            errors += [m[6:] for m in msgs if m.startswith("ERROR ")]
+            result.notes += [m for m in msgs if not m.startswith("ERROR ")]
+        if errors:
+            raise BuildError(errors)
+        result.built += list(editions)
+        if exports:
+            from .export import export_pack
+
+            result.notes += export_pack(pack, tmp / "exports", quiet=quiet)
+            result.built.append("exports")
+        _swap(tmp, out, result.built)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return result
+
+
+def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tuple[Edition, ...] = EDITIONS) -> list[Path]:
+    """`--markdown-out`: the generated pages, the visible hand-written pages and a ready mkdocs.yml,
+    per edition, for any engine that reads MkDocs projects (no casefile plugin needed)."""
+    from ruamel.yaml import YAML
+
+    from .docs_pages import doc_nav, scan_docs
+    from .render import Renderer
+
+    ensure_epoch(loaded.pack)
+    yaml = YAML()
+    written = []
+    docs_src = config_file.parent / "docs"
+    assets = Path(__file__).parent / "assets"
+    for edition in editions:
+        root = dest / edition
+        if root.exists():
+            shutil.rmtree(root)
+        docs = root / "docs"
+        pages, hidden = scan_docs(docs_src, edition)
+        if docs_src.is_dir():
+            for f in sorted(docs_src.rglob("*")):
+                rel = f.relative_to(docs_src).as_posix()
+                if f.is_file() and rel not in hidden:
+                    (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(f, docs / rel)
+        renderer = Renderer(loaded.pack, edition)
+        for page in renderer.pages():
+            (docs / page.uri).parent.mkdir(parents=True, exist_ok=True)
+            (docs / page.uri).write_text(page.markdown, encoding="utf-8")
+        for name in ("casefile.css", "casefile.js", "vendor/iframe-worker-shim.js", "print/site-print.css"):
+            if (assets / name).exists():
+                target = docs / "assets/casefile" / Path(name).name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(assets / name, target)
+        with open(config_file, encoding="utf-8") as fh:
+            cfg = yaml.load(fh)
+        cfg["plugins"] = [p for p in cfg.get("plugins", []) if not (isinstance(p, dict) and "casefile" in p) and p != "casefile"]
+        cfg["docs_dir"] = "docs"
+        cfg["site_dir"] = "site"
+        info = loaded.pack.info
+        cfg["site_name"] = (info.site.teacher_title if edition == "teacher" else info.site.student_title) or info.title
+        from .plugin import _nav_config
+
+        cfg["nav"] = _nav_config(renderer.nav(*doc_nav(pages)))
+        cfg["extra_css"] = ["assets/casefile/casefile.css", "assets/casefile/site-print.css"]
+        cfg["extra_javascript"] = ["assets/casefile/casefile.js"]
+        cfg.setdefault("extra", {})["polyfills"] = ["assets/casefile/iframe-worker-shim.js"]
+        with open(root / "mkdocs.yml", "w", encoding="utf-8") as fh:
+            fh.write(f"# Generated by casefile build --markdown-out ({edition} edition). Build with: mkdocs build\n")
+            yaml.dump(cfg, fh)
+        written.append(root)
+    return written
+
+
+def stderr(msg: str) -> None:
+    print(msg, file=sys.stderr)

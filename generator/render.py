@@ -1,0 +1,224 @@
+"""Render a pack, as one edition sees it, into Markdown pages in mkdocs-material's idioms.
+
+Pages live in memory as `Page(uri, title, markdown)`; the MkDocs plugin (plugin.py) hands them to
+MkDocs, and `casefile build --markdown-out` writes them to a folder. Nothing here knows MkDocs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from . import model
+from .edition import Edition, page_visible, shows_key, view
+from .text import md_escape, to_html, to_plain
+
+NavItem = tuple[str, "str | list[NavItem]"]
+
+KIND_LABEL = {
+    "choice": "Choose one", "classify": "Sort", "highlight": "Highlight", "order": "Put in order",
+    "match": "Match", "short_answer": "Short answer", "claim_audit": "Claim audit",
+    "lateral_reading": "Lateral reading",
+}
+ACTIVITY_LABEL = {
+    "warm_up": "Warm-up", "reading": "Reading", "exercises": "Exercises", "discussion": "Discussion",
+    "exit_ticket": "Exit ticket", "other": "Activity",
+}
+AUDIT_FIELDS = [("evidence", "Evidence offered"), ("source", "Source it relies on"),
+                ("other_sources", "What other sources say"), ("confidence", "Your confidence")]
+
+
+@dataclass(frozen=True)
+class Page:
+    uri: str
+    title: str
+    markdown: str
+
+
+@dataclass
+class Site:
+    edition: Edition
+    pages: list[Page]
+    nav: list[NavItem]
+    # Handout PDFs the site links to: uri in the site -> file name in the handouts folder
+    handouts: dict[str, str] = field(default_factory=dict)
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates/site"),
+        autoescape=False,  # we produce Markdown; every value goes through an explicit filter
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["esc"] = md_escape
+    env.filters["plain"] = to_plain
+    env.filters["attr"] = lambda s: jinja2.utils.markupsafe.escape(str(s))
+    env.globals["KIND_LABEL"] = KIND_LABEL
+    env.globals["ACTIVITY_LABEL"] = ACTIVITY_LABEL
+    env.globals["AUDIT_FIELDS"] = AUDIT_FIELDS
+    return env
+
+
+_ENV: jinja2.Environment | None = None
+
+
+def env() -> jinja2.Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = _env()
+    return _ENV
+
+
+def content_version(pack: model.Pack, lesson: model.Lesson) -> str:
+    """Changes whenever the lesson's exercises change, so stale saved answers are not reloaded."""
+    data = json.dumps([e.model_dump(mode="json") for e in lesson.exercises], sort_keys=True)
+    return hashlib.sha256(f"{pack.info.id}/{pack.info.version}/{data}".encode()).hexdigest()[:12]
+
+
+def obfuscate(exercise_id: str, payload: dict[str, Any]) -> str:
+    """Instant-feedback keys travel in the page, but never as readable text: XOR with a keystream
+    derived from the exercise id, then base64. Not secrecy (a determined student can decode it),
+    just no answer in plain sight, in the source or the search index. assets/casefile.js decodes."""
+    data = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    stream = b""
+    counter = 0
+    while len(stream) < len(data):
+        stream += hashlib.sha256(f"casefile:{exercise_id}:{counter}".encode()).digest()
+        counter += 1
+    return base64.b64encode(bytes(a ^ b for a, b in zip(data, stream))).decode()
+
+
+def instant_key(ex: Any) -> dict[str, Any]:
+    """What the browser needs to check an instant-feedback exercise and explain the answer."""
+    base: dict[str, Any] = {"explanation": to_html(ex.explanation) if ex.explanation else ""}
+    if ex.type == "choice":
+        return base | {"answer": list(ex.answer), "why": {o.id: to_html(o.why, inline=True) for o in ex.options}}
+    if ex.type == "classify":
+        return base | {"answer": {i.id: i.answer for i in ex.items}, "why": {i.id: to_html(i.why, inline=True) for i in ex.items}}
+    if ex.type == "highlight":
+        return base | {"answer": [a.text for a in ex.answers], "why": [to_html(a.why, inline=True) for a in ex.answers]}
+    if ex.type == "order":
+        return base | {"answer": list(ex.answer), "why": to_html(ex.why)}
+    if ex.type == "match":
+        return base | {"answer": {p.left: p.right for p in ex.answer}, "why": {p.left: to_html(p.why, inline=True) for p in ex.answer}}
+    return base
+
+
+class Renderer:
+    """Renders every page of one edition. Holds the per-page link helpers the templates use."""
+
+    def __init__(self, pack: model.Pack, edition: Edition, handouts: dict[str, dict[str, str]] | None = None):
+        self.full = pack
+        self.edition = edition
+        self.pack = view(pack, edition)
+        # lesson id -> {"worksheet": file name, "key": file name}; only listed files are linked
+        self.handout_files = handouts or {}
+        self.linked_handouts: dict[str, str] = {}
+
+    # ---------------------------------------------------------------- helpers for templates
+    def _ctx(self, uri: str, **kw: Any) -> dict[str, Any]:
+        here = posixpath.dirname(uri)
+
+        def link(target: str) -> str:
+            """Markdown link target (to a .md page) relative to this page; MkDocs checks it."""
+            path, _, anchor = target.partition("#")
+            rel = posixpath.relpath(path, here or ".")
+            return rel + (f"#{anchor}" if anchor else "")
+
+        def href(target: str) -> str:
+            """Built-site URL (use_directory_urls is off) relative to this page, for raw HTML."""
+            path, _, anchor = target.partition("#")
+            if path.endswith(".md"):
+                path = path[:-3] + ".html"
+            rel = posixpath.relpath(path, here or ".")
+            return rel + (f"#{anchor}" if anchor else "")
+
+        def para_href(src: str | None, pid: str) -> str:
+            return href(f"source/{self._source_id(src)}.md#{pid}")
+
+        def md(text: str | None, inline: bool = False) -> str:
+            return to_html(text, para_href, inline=inline)
+
+        return dict(pack=self.pack, edition=self.edition, teacher=self.edition == "teacher", link=link,
+                    href=href, md=md, mdi=lambda t: md(t, True), para_href=para_href,
+                    shows_key=lambda ex: shows_key(ex, self.edition), obfuscate=obfuscate,
+                    instant_key=instant_key, handout=lambda lid, kind: self._handout(uri, lid, kind), **kw)
+
+    def _source_id(self, src: str | None) -> str:
+        return src or self.pack.sources[0].id
+
+    def _handout(self, uri: str, lesson_id: str, kind: str) -> str | None:
+        """Relative link to a handout PDF, when it exists and this edition may have it."""
+        name = self.handout_files.get(lesson_id, {}).get(kind)
+        if not name or (kind != "worksheet" and self.edition != "teacher"):
+            return None
+        target = f"handouts/{name}"
+        self.linked_handouts[target] = name
+        return posixpath.relpath(target, posixpath.dirname(uri) or ".")
+
+    def _page(self, template: str, uri: str, title: str, **kw: Any) -> Page:
+        md = env().get_template(template).render(self._ctx(uri, title=title, **kw))
+        return Page(uri=uri, title=title, markdown=md)
+
+    # ---------------------------------------------------------------- pages
+    def pages(self) -> list[Page]:
+        pack = self.pack
+        out = [self._page("home.md.j2", "index.md", pack.info.title)]
+        for n, lesson in enumerate(pack.lessons, 1):
+            src = pack.lesson_source(lesson)
+            out.append(self._page("lesson.md.j2", f"lessons/{lesson.id}.md", lesson.title, lesson=lesson, number=n,
+                                  source=src, version=content_version(self.full, lesson),
+                                  paragraphs={p.id: p for p in src.paragraphs}))
+        for src in pack.sources:
+            claims = [c for c in pack.claims if (c.source or pack.sources[0].id) == src.id] if self.edition == "teacher" else []
+            out.append(self._page("source.md.j2", f"source/{src.id}.md", src.title, source=src, claims=claims))
+        out.append(self._page("schedule.md.j2", "schedule.md", "Schedule"))
+        if pack.glossary:
+            out.append(self._page("glossary.md.j2", "glossary.md", "Glossary"))
+        if page_visible("claims", self.edition) and pack.claims:
+            out.append(self._page("claims.md.j2", "teacher/claims.md", "Claim register"))
+        if page_visible("references", self.edition) and pack.references:
+            out.append(self._page("references.md.j2", "teacher/references.md", "References"))
+        if page_visible("guide", self.edition):
+            for n, lesson in enumerate(pack.lessons, 1):
+                src = pack.lesson_source(lesson)
+                out.append(self._page("guide.md.j2", f"teacher/guide/{lesson.id}.md", f"Guide: {lesson.title}",
+                                      lesson=lesson, number=n, source=src,
+                                      paragraphs={p.id: p for p in src.paragraphs}))
+        return out
+
+    def nav(self, docs: list[tuple[str, str]], teacher_docs: list[tuple[str, str]]) -> list[NavItem]:
+        """Navigation: generated pages first, then the hand-written ones, teacher pages last."""
+        pack = self.pack
+        nav: list[NavItem] = [("Home", "index.md")]
+        nav.append(("Lessons", [(f"{n}. {lesson.title}", f"lessons/{lesson.id}.md") for n, lesson in enumerate(pack.lessons, 1)]))
+        nav.append(("The article" if len(pack.sources) == 1 else "Sources",
+                    f"source/{pack.sources[0].id}.md" if len(pack.sources) == 1
+                    else [(s.title, f"source/{s.id}.md") for s in pack.sources]))
+        nav.append(("Schedule", "schedule.md"))
+        if pack.glossary:
+            nav.append(("Glossary", "glossary.md"))
+        nav.extend(docs)
+        if self.edition == "teacher":
+            section: list[NavItem] = list(teacher_docs)
+            section.append(("Lesson guides", [(f"{n}. {lesson.title}", f"teacher/guide/{lesson.id}.md")
+                                              for n, lesson in enumerate(pack.lessons, 1)]))
+            if pack.claims:
+                section.append(("Claim register", "teacher/claims.md"))
+            if pack.references:
+                section.append(("References", "teacher/references.md"))
+            nav.append(("For teachers", section))
+        return nav
+
+
+def render(pack: model.Pack, edition: Edition, handouts: dict[str, dict[str, str]] | None = None) -> list[Page]:
+    return Renderer(pack, edition, handouts).pages()
