@@ -7,7 +7,6 @@ edit reloads the preview. Edition: plugin option `edition`, overridden by $CASEF
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from .docs_pages import doc_nav, scan_docs
 from .errors import PackError
 from .load import load_pack
 from .render import Renderer
+from .text import safe_title
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
@@ -79,8 +79,10 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
             config.site_dir = str(site_dir.with_name(self.edition))
         info = self.pack.info
         title = info.site.teacher_title if self.edition == "teacher" else info.site.student_title
-        config.site_name = html.escape(title or (f"{info.title} (teacher edition)" if self.edition == "teacher" else info.title), quote=False)
+        config.site_name = safe_title(title or (f"{info.title} (teacher edition)" if self.edition == "teacher" else info.title))
         config.use_directory_urls = False
+        if self.edition == "student" and info.site.public_url and not config.site_url:
+            config.site_url = info.site.public_url  # a real sitemap for the public site only
         config.theme.language = info.language
         polyfills = list(config.extra.get("polyfills") or [])
         shim = f"{ASSET_URI}/iframe-worker-shim.js"
@@ -154,7 +156,7 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
 
 def _nav_config(nav: list[Any]) -> list[dict[str, Any]]:
     """Nav titles are author text and the theme prints them unescaped: escape them here."""
-    return [{html.escape(title, quote=False): _nav_config(target) if isinstance(target, list) else target}
+    return [{safe_title(title): _nav_config(target) if isinstance(target, list) else target}
             for title, target in nav]
 
 

@@ -72,3 +72,10 @@ def to_plain(text: str | None) -> str:
 def md_escape(text: str) -> str:
     """Plain text made safe to place in Markdown (headings, link text): HTML-escaped, Markdown inert."""
     return re.sub(r"([\\`*_{}\[\]()#+!|<>~])", r"\\\1", html.escape(text, quote=False).replace("&lt;", "<").replace("&gt;", ">")).replace("\\<", "&lt;").replace("\\>", "&gt;")
+
+
+def safe_title(text: str) -> str:
+    """A title for places the theme prints unescaped (nav, <title>, site name): no tags can survive,
+    even after the theme's `striptags` unescapes entities."""
+    plain = to_plain(text).replace("<", "‹").replace(">", "›")
+    return html.escape(plain, quote=False)

@@ -15,6 +15,12 @@ CONFIG = ROOT / "mkdocs.yml"
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
+import importlib.util
+
+FULL = dict(handouts=importlib.util.find_spec("generator.handouts") is not None,
+            exports=importlib.util.find_spec("generator.export.gift") is not None)
+
+
 def build_pack(lessons: Path, out: Path, **kw) -> "object":
     from generator.build import build
 
@@ -25,7 +31,7 @@ def build_pack(lessons: Path, out: Path, **kw) -> "object":
 def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """site/ for the fixture pack: student/, teacher/, handouts/, exports/."""
     out = tmp_path_factory.mktemp("fixture-site") / "site"
-    build_pack(FIXTURE_PACK, out)
+    build_pack(FIXTURE_PACK, out, **FULL)
     return out
 
 
