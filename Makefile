@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make site` builds everything, `make test` runs the tests.
+# Both create .venv on first use and install Casefile into it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.casefile-installed
+export NO_MKDOCS_2_WARNING ?= 1
+
+.PHONY: site test bench check serve clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/casefile build
+
+check: $(STAMP)
+	$(BIN)/casefile check
+
+serve: $(STAMP)
+	$(BIN)/casefile serve
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf site .pytest_cache test-artifacts
