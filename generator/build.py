@@ -172,7 +172,8 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
         from .plugin import _nav_config
 
         cfg["nav"] = _nav_config(renderer.nav(*doc_nav(pages)))
-        cfg["extra_css"] = ["assets/casefile/casefile.css", "assets/casefile/site-print.css"]
+        cfg["extra_css"] = [f"assets/casefile/{n}" for n in ("casefile.css", "site-print.css")
+                            if (docs / "assets/casefile" / n).exists()]
         cfg["extra_javascript"] = ["assets/casefile/casefile.js"]
         cfg.setdefault("extra", {})["polyfills"] = ["assets/casefile/iframe-worker-shim.js"]
         with open(root / "mkdocs.yml", "w", encoding="utf-8") as fh:

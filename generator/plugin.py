@@ -90,8 +90,9 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
             polyfills.append(shim)  # offline plugin then keeps its CDN copy out
         config.extra["polyfills"] = polyfills
         config.extra["casefile_edition"] = self.edition
-        for css in (f"{ASSET_URI}/casefile.css", f"{ASSET_URI}/site-print.css"):
-            if css not in config.extra_css:
+        for name in ("casefile.css", "print/site-print.css"):
+            css = f"{ASSET_URI}/{Path(name).name}"
+            if (ASSETS / name).exists() and css not in config.extra_css:
                 config.extra_css.append(css)
         if f"{ASSET_URI}/casefile.js" not in [str(j) for j in config.extra_javascript]:
             config.extra_javascript.append(f"{ASSET_URI}/casefile.js")
