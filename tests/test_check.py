@@ -53,3 +53,17 @@ def test_the_default_pack_checks_clean() -> None:
     r = run_check(root)
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
+
+
+def test_committed_schemas_are_current(tmp_path: Path) -> None:
+    """lessons/schema/ is what `casefile schema` writes from the models today."""
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, "-m", "generator", "schema", "--out", str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for fresh in sorted(tmp_path.glob("*.json")):
+        committed = root / "lessons" / "schema" / fresh.name
+        assert committed.read_text() == fresh.read_text(), f"run `casefile schema`: {fresh.name} is stale"
+    lesson = __import__("json").loads((tmp_path / "lesson.schema.json").read_text())
+    kinds = set(lesson["$defs"]) & {"ChoiceExercise", "ClassifyExercise", "HighlightExercise", "OrderExercise",
+                                    "MatchExercise", "ShortAnswerExercise", "ClaimAuditExercise", "LateralReadingExercise"}
+    assert len(kinds) == 8
