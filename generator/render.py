@@ -34,6 +34,10 @@ AUDIT_FIELDS = [("evidence", "Evidence offered"), ("source", "Source it relies o
                 ("other_sources", "What other sources say"), ("confidence", "Your confidence")]
 
 
+def kind_label(ex: Any) -> str:
+    return "Choose all that apply" if ex.type == "choice" and ex.multiple else KIND_LABEL[ex.type]
+
+
 @dataclass(frozen=True)
 class Page:
     uri: str
@@ -63,6 +67,7 @@ def _env() -> jinja2.Environment:
     env.filters["plain"] = to_plain
     env.filters["attr"] = lambda s: jinja2.utils.markupsafe.escape(str(s))
     env.globals["KIND_LABEL"] = KIND_LABEL
+    env.globals["kind_label"] = kind_label
     env.globals["ACTIVITY_LABEL"] = ACTIVITY_LABEL
     env.globals["AUDIT_FIELDS"] = AUDIT_FIELDS
     return env
