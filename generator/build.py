@@ -53,6 +53,25 @@ def ensure_epoch(pack: model.Pack) -> str:
     return os.environ["SOURCE_DATE_EPOCH"]
 
 
+def _check_config(config_file: Path) -> None:
+    """The site needs the casefile plugin in mkdocs.yml; say so plainly if it is missing."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        cfg = YAML(typ="safe", pure=True).load(config_file.read_text(encoding="utf-8")) or {}
+    except YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
+        raise BuildError([f"{config_file}:{where}: mkdocs.yml is not valid YAML; fix its syntax"]) from None
+    except Exception:  # custom tags such as !ENV: leave it to MkDocs
+        return
+    plugins = cfg.get("plugins") or []
+    names = [p if isinstance(p, str) else next(iter(p), "") for p in plugins]
+    if "casefile" not in names:
+        raise BuildError([f"{config_file}:1:1: the casefile plugin is not listed under plugins:; add '- casefile' there"])
+
+
 def _edition_job(config_file: str, edition: str, site_dir: str, lessons: str, handouts: str | None) -> list[str]:
     from .plugin import BuildFailed, build_site
 
@@ -88,6 +107,7 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
     ensure_epoch(pack)
     if not config_file.exists():
         raise BuildError([f"{config_file}:1:1: mkdocs.yml not found; run casefile from the project folder or pass --config"])
+    _check_config(config_file)
     result = BuildResult(out=out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))

@@ -17,8 +17,14 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 import importlib.util
 
-FULL = dict(handouts=importlib.util.find_spec("generator.handouts") is not None,
-            exports=importlib.util.find_spec("generator.export.gift") is not None)
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+FULL = dict(handouts=_has("generator.handouts"), exports=_has("generator.export.gift"))
 
 
 def build_pack(lessons: Path, out: Path, **kw) -> "object":
