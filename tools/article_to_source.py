@@ -43,13 +43,16 @@ def main(src: str, out: str) -> None:
         "publisher": "Global Research (Centre for Research on Globalization, Montreal)",
         "published": "2021-08-29",
         "republished": "2021-09-07",
-        "url": "https://www.globalresearch.ca/did-us-support-growth-isis-k/5755066",
-        "original_url": "https://alexrubinstein.substack.com/p/did-the-us-support-the-growth-of",
+        # Only the publisher's home page: the article's own addresses were not verified (see license_note).
+        "url": "https://www.globalresearch.ca/",
         "attribution": "The original source of this article is Alex Rubinstein. Copyright © Alexander Rubinstein, Alex Rubinstein, 2021.",
         "license_note": ("Reproduced in full for criticism, review and teaching. Global Research invites readers to "
                          "crosspost its articles with credit to the author and a link to the original (its note to "
                          "readers and fair-use notice are paragraphs p55 and p68). The text is the copy published by "
-                         "Global Research on 7 September 2021, unchanged."),
+                         "Global Research on 7 September 2021, unchanged. The author first published the article "
+                         "on his Substack newsletter on 29 August 2021. The exact web address of either page was not "
+                         "checked for this pack, so only the publisher's home page is given: to find a live copy, "
+                         "search the publisher's site or a web archive for the title."),
         "paragraphs": paragraphs,
     }
     y = YAML()
@@ -61,4 +64,6 @@ def main(src: str, out: str) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: python tools/article_to_source.py ARTICLE.txt OUT.yml")
     main(sys.argv[1], sys.argv[2])
