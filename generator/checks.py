@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from .load import Loaded, YamlFile
 
 # An inline quote of a source in any Markdown field: [[p12|exact words]] or [[source-id:p12|exact words]]
-INLINE_QUOTE = re.compile(r"\[\[(?:(?P<src>[a-z0-9][a-z0-9_-]*):)?(?P<para>p\d+)\|(?P<text>[^\]]+?)\]\]")
+INLINE_QUOTE = re.compile(r"\[\[(?:(?P<src>[a-z0-9][a-z0-9_-]*):)?(?P<para>p\d+)\|(?P<text>(?:[^\]]|\](?!\]))+?)\]\]")
 
 
 def _dupes(ids: Iterable[str]) -> set[str]:
@@ -108,6 +108,9 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
                 p = para(src, m["para"], f, path)
                 if p and not quote_in(m["text"], p.text):
                     out.append(f.problem(path, f"quote \"{m['text'][:50]}\" is not in paragraph '{m['para']}' word for word; copy the exact words from the source"))
+            if "[[" in INLINE_QUOTE.sub("", obj):
+                out.append(f.problem(path, "a quote starts with [[ but is not in the form [[p12|exact words]]; "
+                                           "check the paragraph id, the | and the closing ]]"))
         elif isinstance(obj, dict):
             for k, v in obj.items():
                 inline_quotes(v, f, path + (k,), default_src)
