@@ -7,6 +7,7 @@ sanitizer (nh3) decides what markup survives. Inline quotes of the source, writt
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import Callable
@@ -48,11 +49,18 @@ def _quotes_to_html(text: str, para_link: ParaLink | None) -> str:
     return INLINE_QUOTE.sub(repl, text)
 
 
+@functools.cache
+def _md() -> _markdown.Markdown:
+    """One Markdown converter per process, reset between texts: building one costs far more than a
+    short conversion (it was most of the export time)."""
+    return _markdown.Markdown(extensions=["sane_lists"], output_format="html")
+
+
 def to_html(text: str | None, para_link: ParaLink | None = None, *, inline: bool = False) -> str:
     """Markdown to sanitized HTML. `inline` drops the wrapping <p> of a one-paragraph text."""
     if not text:
         return ""
-    out = _markdown.markdown(_quotes_to_html(text, para_link), extensions=["sane_lists"], output_format="html")
+    out = _md().reset().convert(_quotes_to_html(text, para_link))
     out = clean(out).strip()
     if inline and out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
