@@ -1,0 +1,94 @@
+"""GIFT, as Moodle's qformat_gift reads it (and other LMSs that take GIFT).
+
+One question per block, blocks separated by a blank line; `$CATEGORY:` per lesson. Text is HTML
+(`[html]`), with GIFT's reserved characters `\\ ~ = # { } :` escaped by a backslash and newlines as
+`\\n`, exactly as Moodle's own GIFT export does. GIFT has no points and no grader information:
+points go into the question name and a comment, essays' rubric and model answer into the general
+feedback (see the notes `export_pack` returns).
+"""
+
+from __future__ import annotations
+
+from . import common
+from .common import Question, Selection
+
+_RESERVED = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:", "\n": "\\n", "\r": ""}
+
+
+def escape(text: str) -> str:
+    """GIFT-escape any text (Moodle's repchar)."""
+    return "".join(_RESERVED.get(ch, ch) for ch in text)
+
+
+def _category(path: str) -> str:
+    """`$CATEGORY:` lines are not unescaped by Moodle: keep only characters that need no escape."""
+    body = path.removeprefix("$course$/").replace(":", " –")
+    return "$course$/" + " ".join("".join(" " if ch in "~=#{}:\\\n\r" else ch for ch in body).split())
+
+
+def _question(pack, q: Question) -> str:
+    ex = q.ex
+    name = escape(f"{common.title(q)} ({common.points_label(ex.points)})")
+    text = common.prompt_html(pack, q)
+    if ex.type in ("order",):
+        text += common.ORDER_AS_MATCHING_HINT
+    head = [f"// casefile: {q.key} type={ex.type} points={ex.points}", f"::{name}::[html]{escape(text)}{{"]
+    lines: list[str] = []
+    general = ""
+    if ex.type == "choice":
+        right = [o for o in ex.options if o.id in ex.answer]
+        wrong = [o for o in ex.options if o.id not in ex.answer]
+        for o in ex.options:
+            if not ex.multiple:
+                mark = "=" if o in right else "~"
+            elif o in right:
+                mark = f"~%{common.fraction_text(common.moodle_fraction(len(right)))}%"
+            else:
+                mark = f"~%-{common.fraction_text(common.moodle_fraction(len(wrong)))}%"
+            text = common.mdi(o.text)
+            if text.startswith("%"):  # would read as a %weight%; GIFT has no escape for it, HTML has
+                text = "&#37;" + text[1:]
+            lines.append(f"\t{mark}{escape(text)}#{escape(common.mdi(o.why))}")
+        general = common.md(ex.explanation)
+    elif ex.type in ("classify", "match", "order"):
+        pairs, rights = common.match_pairs(q)
+        right_text = dict(rights)
+        for _lid, ltext, rid in pairs:
+            lines.append(f"\t={escape(common.mdi(ltext))} -> {escape(common.plain(right_text[rid]))}")
+        used = {rid for _, _, rid in pairs}
+        for rid, rtext in rights:
+            if rid not in used:
+                lines.append(f"\t= -> {escape(common.plain(rtext))}")
+        general = common.general_feedback_html(q)
+    else:  # essays: GIFT has no grader information, so the key goes in the general feedback
+        general = common.grader_html(pack, q)
+    if general:
+        lines.append(f"\t####{escape(general)}")
+    return "\n".join(head + lines + ["}"])
+
+
+def write(sel: Selection, path) -> tuple[int, list[str]]:
+    """Write the GIFT file; (questions written, notes)."""
+    blocks = [f"// {common.plain(sel.pack.info.title)}: Casefile export (GIFT). It holds answer keys: keep it private."]
+    count = 0
+    notes: list[str] = []
+    essays = 0
+    for lesson in sel.lessons:
+        kept, out = common.split(sel.questions[lesson.id], "gift")
+        notes += [f"gift: left out {q.key} ({q.kind}): {why}" for q, why in out]
+        if not kept:
+            continue
+        blocks.append(f"$CATEGORY: {_category(common.category_path(sel.pack, lesson))}")
+        for q in kept:
+            blocks.append(_question(sel.pack, q))
+            count += 1
+            essays += q.kind in common.ESSAY_KINDS
+    if count:
+        notes.append("gift: GIFT has no points: every question imports worth 1 mark; the points are in each "
+                     "question's name (set them in the quiz)")
+    if essays:
+        notes.append(f"gift: GIFT has no grader information: the rubric and model answer of {essays} essay "
+                     "question(s) are in their general feedback, which Moodle shows students after the attempt "
+                     "as the quiz's review options allow")
+    path.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    return count, notes
