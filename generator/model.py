@@ -356,7 +356,9 @@ class Activity(Strict):
     kind: ActivityKind
     title: Text
     minutes: Annotated[int, Field(ge=1, le=600)]
-    description: Text
+    description: Text = teacher(..., "How to run the activity, for the teacher.")
+    student: Text | None = Field(None, description="What students do, written to them; the student edition "
+                                 "shows this instead of the teacher's description.")
     exercises: list[Id] = Field([], description="Exercises done in this activity.")
 
 
