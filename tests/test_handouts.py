@@ -1,0 +1,392 @@
+"""Printable handouts: the PDFs read back as text, their layout, names, leaks and determinism."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import FIXTURE_PACK, ROOT
+from scan import INSTANT, MARKER
+
+from generator.handouts import (GUIDE_NAME, WORKSHOP_KEYS, WORKSHOP_WORKSHEETS, article_name, build_handouts,
+                                documents, key_name, worksheet_name, write_pdf)
+from generator.load import load_pack
+from generator.text import to_plain
+
+ARTIFACTS = ROOT / "test-artifacts" / "handouts"
+
+# Page counts of the fixture pack's handouts on A4. A change here is a layout change: look at the
+# PNG in test-artifacts/handouts/ (and the PDFs) before updating the numbers.
+PAGES_A4 = {
+    "student/01-basics-worksheet.pdf": 3,
+    "student/02-open-worksheet.pdf": 3,
+    "student/article-memo.pdf": 1,
+    "student/workshop-worksheets.pdf": 7,
+    "teacher/01-basics-key.pdf": 3,
+    "teacher/02-open-key.pdf": 2,
+    "teacher/article-memo-annotated.pdf": 1,
+    "teacher/facilitator-guide.pdf": 3,
+    "teacher/workshop-keys.pdf": 6,
+}
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_pack(FIXTURE_PACK).pack
+
+
+@pytest.fixture(scope="module")
+def built(pack, tmp_path_factory):
+    """The fixture pack's handouts, built the way `casefile build` does (2 worker processes)."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1714953600")
+    out = tmp_path_factory.mktemp("handouts")
+    collect = _Collect()
+    logging.getLogger("casefile.handouts").addHandler(collect)
+    try:
+        files = build_handouts(pack, out, paper="a4", docs_dir=ROOT / "docs", quiet=True, jobs=2)
+    finally:
+        logging.getLogger("casefile.handouts").removeHandler(collect)
+    return out, files, collect.messages
+
+
+def text_of(path: Path) -> str:
+    """The PDF's text in reading order, whitespace collapsed; a word broken at a hyphen is rejoined."""
+    if shutil.which("pdftotext"):
+        raw = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    else:
+        raw = "\n".join(p.extract_text() or "" for p in PdfReader(str(path)).pages)
+    return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", raw))
+
+
+def markers_in(path: Path, pattern: re.Pattern[str] = MARKER) -> set[str]:
+    return set(pattern.findall(path.read_text(encoding="utf-8")))
+
+
+def norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+# ---------------------------------------------------------------- what is written
+
+def test_every_handout_is_written_under_its_edition_folder(built, pack) -> None:
+    out, files, _ = built
+    expected = {f"student/{worksheet_name(l.id)}" for l in pack.lessons}
+    expected |= {f"teacher/{key_name(l.id)}" for l in pack.lessons}
+    expected |= {f"student/{article_name(s.id)}" for s in pack.sources}
+    expected |= {f"teacher/{article_name(s.id, annotated=True)}" for s in pack.sources}
+    expected |= {f"teacher/{GUIDE_NAME}", f"student/{WORKSHOP_WORKSHEETS}", f"teacher/{WORKSHOP_KEYS}"}
+    assert {p.relative_to(out).as_posix() for p in files} == expected
+    assert all(p.stat().st_size > 5000 for p in files)
+    assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} == expected
+
+
+def test_weasyprint_reports_no_layout_warning(built) -> None:
+    assert built[2] == []
+
+
+def test_page_counts_are_stable(built) -> None:
+    out, _, _ = built
+    counts = {rel: len(PdfReader(str(out / rel)).pages) for rel in PAGES_A4}
+    assert counts == PAGES_A4
+
+
+def test_paper_is_a4_by_default(built) -> None:
+    out, _, _ = built
+    box = PdfReader(str(out / "student" / worksheet_name("01-basics"))).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+# ---------------------------------------------------------------- worksheets: everything to do, no key
+
+def test_each_worksheet_holds_every_prompt_and_item_of_its_lesson(built, pack) -> None:
+    out, _, _ = built
+    for lesson in pack.lessons:
+        text = text_of(out / "student" / worksheet_name(lesson.id))
+        assert "Name" in text and "Date" in text and "Class" in text
+        for o in lesson.objectives:
+            assert norm(to_plain(o)) in text
+        for ex in lesson.exercises:
+            assert norm(to_plain(ex.prompt)) in text, f"{lesson.id}/{ex.id}: prompt missing"
+            for part in (getattr(ex, "options", []) + getattr(ex, "items", []) + getattr(ex, "left", [])
+                         + getattr(ex, "right", [])):
+                assert norm(to_plain(part.text)) in text, f"{lesson.id}/{ex.id}: {part.id} missing"
+            for c in getattr(ex, "categories", []):
+                assert norm(c.label) in text
+            for step in getattr(ex, "steps", []):
+                assert norm(to_plain(step)) in text
+            if getattr(ex, "rubric", None):
+                for crit in ex.rubric.criteria:
+                    assert norm(to_plain(crit.criterion)) in text
+                    for desc in crit.levels.values():
+                        assert norm(to_plain(desc)) in text
+        src = pack.lesson_source(lesson)
+        for pid in lesson.focus_paragraphs:
+            para = next(p for p in src.paragraphs if p.id == pid)
+            assert f"¶{pid[1:]}" in text and norm(para.text) in text
+
+
+def test_no_student_handout_holds_teacher_text(built) -> None:
+    out, _, _ = built
+    student = sorted((out / "student").glob("*.pdf"))
+    assert len(student) == 4
+    for pdf in student:
+        for text in (text_of(pdf), pdf.read_bytes().decode("latin-1")):
+            assert not MARKER.findall(text), f"{pdf.name} leaks {MARKER.findall(text)[:3]}"
+            # On paper, even instant-feedback exercises carry no key.
+            assert not INSTANT.findall(text), f"{pdf.name} carries an instant key {INSTANT.findall(text)[:3]}"
+        assert "Answer key" not in text_of(pdf)
+
+
+def test_qr_code_only_when_the_pack_has_a_public_url(pack) -> None:
+    docs = {d.rel: d.html for d in documents(pack)}
+    ws = docs[f"student/{worksheet_name('01-basics')}"]
+    assert "data:image/svg+xml" in ws and "https://example.org/fixture/lessons/01-basics.html" in ws
+    assert "data:image/svg+xml" not in docs[f"teacher/{key_name('01-basics')}"]
+    private = pack.model_copy(deep=True)
+    private.info.site.public_url = None
+    assert not any("data:image/svg+xml" in d.html for d in documents(private))
+
+
+# ---------------------------------------------------------------- keys: every answer
+
+def test_each_key_holds_every_answer_and_note_of_its_lesson(built, pack) -> None:
+    out, _, _ = built
+    for lesson in pack.lessons:
+        markers = markers_in(FIXTURE_PACK / f"{lesson.id}.yml") | markers_in(FIXTURE_PACK / f"{lesson.id}.yml", INSTANT)
+        assert markers, lesson.id
+        text = text_of(out / "teacher" / key_name(lesson.id))
+        missing = sorted(m for m in markers if m not in text)
+        assert not missing, f"{lesson.id} key lacks {missing}"
+        for ex in lesson.exercises:
+            assert norm(to_plain(ex.prompt)) in text
+        for a in lesson.activities:  # timings
+            assert norm(to_plain(a.title)) in text
+    # Answers as written with a pen on the worksheet: letters for choice, order and match.
+    text = text_of(out / "teacher" / key_name("01-basics"))
+    assert "On the worksheet: B" in text          # b-choice: option b is the second box
+    assert "On the worksheet: A, C" in text       # b-multi
+    assert "On the worksheet: 1. B 2. C 3. A" in text  # b-order: y, z, x
+
+
+def test_annotated_article_holds_the_claim_register(built) -> None:
+    out, _, _ = built
+    text = text_of(out / "teacher" / article_name("memo", annotated=True))
+    missing = sorted(markers_in(FIXTURE_PACK / "claims.yml") - set(MARKER.findall(text)))
+    assert not missing
+    assert "TMARK-ref-outlet" in text  # the reference behind claim k1
+    clean = text_of(out / "student" / article_name("memo"))
+    for n in (1, 2, 3, 4):
+        assert f"¶{n}" in clean
+
+
+def test_workshop_packs_hold_the_agenda_and_every_workshop_lesson(built, pack) -> None:
+    out, _, _ = built
+    sheets = text_of(out / "student" / WORKSHOP_WORKSHEETS)
+    keys = text_of(out / "teacher" / WORKSHOP_KEYS)
+    assert "Agenda" in sheets and "Fixture workshop" in sheets
+    for lesson in pack.lessons:
+        for ex in lesson.exercises:
+            assert norm(to_plain(ex.prompt)) in sheets
+    assert not MARKER.findall(sheets)
+    assert markers_in(FIXTURE_PACK / "02-open.yml") <= set(MARKER.findall(keys))
+    guide = text_of(out / "teacher" / GUIDE_NAME)
+    assert "TMARK-lesson1-notes" in guide and "Fixture workshop" in guide
+
+
+def test_exercises_are_not_split_across_pages(built) -> None:
+    """Each exercise fits on one page here, so its prompt and its last line share a page."""
+    out, _, _ = built
+    reader = PdfReader(str(out / "student" / worksheet_name("02-open")))
+    pages = [norm(p.extract_text() or "") for p in reader.pages]
+    for first, last in [("Audit these claims.", "Names it exactly."), ("Find out who Example Press is.", "Stays on the page.")]:
+        assert any(first in p and last in p for p in pages), (first, last)
+
+
+# ---------------------------------------------------------------- determinism, paper, CLI
+
+def test_same_input_gives_byte_identical_pdfs(pack, tmp_path) -> None:
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1714953600")
+    one, two = documents(pack, ROOT / "docs"), documents(pack, ROOT / "docs")
+    assert [d.html for d in one] == [d.html for d in two]
+    doc = next(d for d in one if d.rel.endswith(worksheet_name("01-basics")))
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    assert write_pdf(doc.html, str(a), "a4") == []
+    write_pdf(doc.html, str(b), "a4")
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_cli_writes_letter_paper(tmp_path) -> None:
+    out = tmp_path / "h"
+    r = subprocess.run([sys.executable, "-m", "generator", "handouts", "--lessons", str(FIXTURE_PACK), "--out", str(out),
+                        "--paper", "letter", "--quiet"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "Wrote 9 PDFs" in r.stdout
+    assert r.stderr == ""  # --quiet: no progress bar
+    box = PdfReader(str(out / "student" / worksheet_name("01-basics"))).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_first_page_of_a_worksheet_as_png_for_people(built) -> None:
+    """Not an assertion on looks: a picture in test-artifacts/ for a person to check."""
+    if not shutil.which("pdftoppm"):
+        if os.environ.get("CI"):
+            pytest.fail("pdftoppm is not installed; .ci/run installs poppler-utils")
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    out, _, _ = built
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name in (worksheet_name("01-basics"), worksheet_name("02-open")):
+        stem = ARTIFACTS / name.replace(".pdf", "-page1")
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                        str(out / "student" / name), str(stem)], check=True)
+        assert stem.with_suffix(".png").stat().st_size > 10_000
+
+
+# ---------------------------------------------------------------- in the sites
+
+def test_worksheets_linked_from_student_site_keys_only_from_teacher_site(fixture_site: Path) -> None:
+    student, teacher = fixture_site / "student", fixture_site / "teacher"
+    assert (fixture_site / "handouts").exists(), "the fixture site is built with handouts"
+    assert sorted(p.name for p in (student / "handouts").glob("*.pdf")) == sorted(
+        [worksheet_name("01-basics"), worksheet_name("02-open"), "article-memo.pdf", "workshop-worksheets.pdf"])
+    assert not list(student.rglob("*-key.pdf")) and not list(student.rglob("*-annotated.pdf"))
+    assert not list(student.rglob("facilitator-guide.pdf")) and not list(student.rglob("workshop-keys.pdf"))
+    home = (student / "index.html").read_text()
+    assert "handouts/article-memo.pdf" in home and "handouts/workshop-worksheets.pdf" in home
+    assert "handouts/article-memo.pdf" in (student / "source" / "memo.html").read_text()
+    thome = (teacher / "index.html").read_text()
+    for name in ("article-memo-annotated.pdf", "workshop-keys.pdf", "facilitator-guide.pdf"):
+        assert f"handouts/{name}" in thome and (teacher / "handouts" / name).exists()
+    page = (student / "lessons" / "01-basics.html").read_text()
+    assert worksheet_name("01-basics") in page and key_name("01-basics") not in page
+    tpage = (teacher / "lessons" / "01-basics.html").read_text()
+    assert worksheet_name("01-basics") in tpage and key_name("01-basics") in tpage
+    assert (teacher / "handouts" / key_name("01-basics")).exists()
+
+
+def test_site_ships_the_print_stylesheet(fixture_site: Path) -> None:
+    css = list((fixture_site / "student").rglob("site-print.css"))
+    assert css and "@media print" in css[0].read_text()
+    page = (fixture_site / "student" / "lessons" / "01-basics.html").read_text()
+    assert "site-print.css" in page
+
+
+@pytest.mark.browser
+def test_browser_print_of_a_lesson_page_shows_the_print_form(fixture_site: Path) -> None:
+    """Printing a lesson page from the browser: no navigation, exercises framed, writing space shown."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.goto((fixture_site / "student" / "lessons" / "02-open.html").as_uri())
+        page.emulate_media(media="print")
+        for hidden in (".md-header", ".md-sidebar--primary", ".md-footer", ".cf-feedback"):
+            loc = page.locator(hidden).first
+            assert loc.count() == 0 or not loc.is_visible(), f"{hidden} prints"
+        area = page.locator("textarea").first
+        assert area.is_visible()
+        assert area.bounding_box()["height"] >= 5 * 28  # 5 ruled lines of 8 mm (about 30 px each)
+        assert "Name" in page.evaluate("getComputedStyle(document.querySelector('.cf-lesson'), '::after').content")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "browser-print-02-open.png"), full_page=True)
+        pdf = page.pdf(format="A4")
+        assert pdf.startswith(b"%PDF")
+        browser.close()
+
+
+def _overflowing_boxes(html: str, paper: str) -> tuple[int, list[tuple[int, str, float]]]:
+    """Boxes that stick out of the page's content area (right or bottom): clipped on paper."""
+    from weasyprint import CSS, HTML
+
+    from generator.handouts import CSS_FILE, PAPER, PRINT_DIR
+
+    css = CSS(string=CSS_FILE.read_text(encoding="utf-8") + f"@page {{ size: {PAPER[paper]} }}")
+    doc = HTML(string=html, base_url=str(PRINT_DIR) + "/").render(stylesheets=[css])
+    bad = []
+    for n, page in enumerate(doc.pages, 1):
+        root = page._page_box
+        right = root.content_box_x() + root.width + 0.5
+        bottom = root.content_box_y() + root.height + 0.5
+        body = [b for top in root.children if type(top).__name__ != "MarginBox" for b in top.descendants()]
+        for box in body:
+            if box.width is None or box.height is None:
+                continue
+            over = max(box.position_x + box.border_width() - right, box.position_y + box.border_height() - bottom)
+            if over > 0:
+                bad.append((n, f"{type(box).__name__} {getattr(box, 'text', '')[:30]}", round(over, 1)))
+    return len(doc.pages), bad
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_nothing_overflows_the_page(pack, paper) -> None:
+    for d in documents(pack, ROOT / "docs"):
+        _, bad = _overflowing_boxes(d.html, paper)
+        assert not bad, f"{d.rel} ({paper}): {bad[:3]}"
+
+
+# ---------------------------------------------------------------- the default pack
+
+def _teacher_strings(value, inside: bool = False):
+    """Every string held in a teacher-only field, anywhere under value."""
+    from pydantic import BaseModel
+
+    from generator.edition import is_teacher_only
+
+    if isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            yield from _teacher_strings(getattr(value, name), inside or is_teacher_only(info))
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _teacher_strings(v, inside)
+    elif inside and isinstance(value, str):
+        yield value
+
+
+def test_default_pack_worksheets_fit_the_page_and_hold_no_key(tmp_path) -> None:
+    """The real lessons: worksheets hold every prompt, no teacher-only text, nothing off the page."""
+    real = load_pack(ROOT / "lessons").pack  # the default pack must check clean
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1714953600")
+    article = " ".join(norm(p.text) for s in real.sources for p in s.paragraphs)
+    # Teacher text that is not itself a quote of the article (highlight answers are exact spans).
+    probes = {norm(to_plain(s))[:60] for s in _teacher_strings(real.lessons)}
+    probes = {p for p in probes if len(p) >= 40 and p not in article}
+    assert len(probes) > 100
+    sheets = [d for d in documents(real, ROOT / "docs") if d.rel.endswith("-worksheet.pdf")]
+    assert len(sheets) == len(real.lessons)
+    for d, lesson in zip(sheets, real.lessons):
+        assert d.rel == f"student/{worksheet_name(lesson.id)}"
+        _, bad = _overflowing_boxes(d.html, "a4")
+        assert not bad, f"{d.rel}: {bad[:3]}"
+        out = tmp_path / Path(d.rel).name
+        assert write_pdf(d.html, str(out), "a4") == []
+        text = text_of(out)
+        for ex in lesson.exercises:
+            assert norm(to_plain(ex.prompt))[:80] in text, f"{lesson.id}/{ex.id}: prompt missing"
+        leaked = sorted(p for p in probes if p in text)
+        assert not leaked, f"{d.rel} holds teacher text: {leaked[:2]}"
+    # The probe can fail: the same strings are found in a key.
+    key = next(d for d in documents(real, ROOT / "docs") if d.rel == f"teacher/{key_name(real.lessons[0].id)}")
+    write_pdf(key.html, str(tmp_path / "key.pdf"), "a4")
+    assert len([p for p in probes if p in text_of(tmp_path / "key.pdf")]) >= 5
