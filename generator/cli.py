@@ -128,7 +128,9 @@ def handouts(lessons: Path, out: Path, paper: str | None, quiet: bool) -> None:
     pack = load(lessons).pack
     ensure_epoch(pack)
     made = build_handouts(pack, out, paper=paper or pack.info.site.paper, docs_dir=Path("docs"), quiet=quiet, jobs=2)
-    click.echo(f"Wrote {sum(len(v) for v in made.values())} PDFs to {out}/ (student/: worksheets; teacher/: keys).")
+    n_student = sum(1 for p in made if p.parent.name == "student")
+    click.echo(f"Wrote {len(made)} PDFs to {out}/: {n_student} in student/ (worksheets, article: safe to hand out), "
+               f"{len(made) - n_student} in teacher/ (keys, annotated article, guide: keep private).")
 
 
 @main.command()
@@ -195,15 +197,21 @@ def schema(out: Path) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=Path("grades"), show_default=True,
               help="Folder for gradebook.csv and the per-student reports.")
 def grade(lessons: Path, files: tuple[Path, ...], out: Path) -> None:
-    """Score students' downloaded answer files against the key."""
-    from .grade import GradeError, grade_files
+    """Score students' downloaded answer files (or folders of them) against the key.
+
+    Auto-gradable answers get points; open answers are listed in each student's report
+    (OUT/reports/NAME.html) under their rubric and model answer. Files that cannot be graded
+    are listed on stderr; the exit status is 1 only when no file could be graded."""
+    from .grade import GradeError, grade as do_grade
 
     pack = load(lessons).pack
     try:
-        summary = grade_files(pack, list(files), out)
+        result = do_grade(pack, list(files), out)
     except GradeError as e:
         fail(e.messages, "no grades were written")
-    click.echo(summary)
+    for p in result.problems:
+        click.echo(p, err=True)
+    click.echo(result.summary)
 
 
 def slugify(title: str) -> str:

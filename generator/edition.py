@@ -52,6 +52,17 @@ def _walk(value: Any, keep_instant: bool) -> None:
             _walk(v, keep_instant)
 
 
+def public_fields(value: Any) -> Any:
+    """A model as plain data without any teacher-only field (whatever the edition it came from)."""
+    if isinstance(value, BaseModel):
+        return {n: public_fields(getattr(value, n)) for n, i in type(value).model_fields.items() if not is_teacher_only(i)}
+    if isinstance(value, (list, tuple)):
+        return [public_fields(v) for v in value]
+    if isinstance(value, dict):
+        return {k: public_fields(v) for k, v in value.items()}
+    return value.value if hasattr(value, "value") and not isinstance(value, (str, int)) else value
+
+
 def view(pack: model.Pack, edition: Edition, *, keep_instant: bool = True) -> model.Pack:
     """The pack as `edition` may see it. The teacher view is the pack itself (a copy).
 

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from . import model
-from .edition import Edition, page_visible, shows_key, view
+from .edition import Edition, page_visible, public_fields, shows_key, view
 from .text import md_escape, to_html, to_plain
 
 NavItem = tuple[str, "str | list[NavItem]"]
@@ -84,8 +84,11 @@ def env() -> jinja2.Environment:
 
 
 def content_version(pack: model.Pack, lesson: model.Lesson) -> str:
-    """Changes whenever the lesson's exercises change, so stale saved answers are not reloaded."""
-    data = json.dumps([e.model_dump(mode="json") for e in lesson.exercises], sort_keys=True)
+    """Changes whenever what students see of the lesson's exercises changes (ids, prompts, options,
+    items), so stale saved answers are not reloaded. Teacher-only fields are left out: the hash is
+    the same from the full pack, either edition's view and `casefile grade`, and fixing a key or a
+    why does not wipe students' saved work."""
+    data = json.dumps([public_fields(e) for e in lesson.exercises], sort_keys=True, default=str)
     return hashlib.sha256(f"{pack.info.id}/{pack.info.version}/{data}".encode()).hexdigest()[:12]
 
 
@@ -163,8 +166,10 @@ class Renderer:
 
     def _handout(self, uri: str, lesson_id: str, kind: str) -> str | None:
         """Relative link to a handout PDF, when it exists and this edition may have it."""
+        from .handouts import STUDENT_KINDS
+
         name = self.handout_files.get(lesson_id, {}).get(kind)
-        if not name or (kind != "worksheet" and self.edition != "teacher"):
+        if not name or (kind.split(":")[0] not in STUDENT_KINDS and self.edition != "teacher"):
             return None
         target = f"handouts/{name}"
         self.linked_handouts[target] = name
@@ -199,6 +204,11 @@ class Renderer:
                 out.append(self._page("guide.md.j2", f"teacher/guide/{lesson.id}.md", f"Guide: {lesson.title}",
                                       lesson=lesson, number=n, source=src,
                                       paragraphs={p.id: p for p in src.paragraphs}))
+        if page_visible("check-answers", self.edition):
+            from .grade import browser_key_json
+
+            out.append(self._page("check-answers.md.j2", "teacher/check-answers.md", "Check answers",
+                                  key_json=browser_key_json(self.full)))
         return out
 
     def nav(self, docs: list[tuple[str, str]], teacher_docs: list[tuple[str, str]]) -> list[NavItem]:
@@ -221,6 +231,7 @@ class Renderer:
                 section.append(("Claim register", "teacher/claims.md"))
             if pack.references:
                 section.append(("References", "teacher/references.md"))
+            section.append(("Check answers", "teacher/check-answers.md"))
             nav.append(("For teachers", section))
         return nav
 

@@ -1,1 +1,648 @@
-/* Casefile exercises: progressive enhancement of the static forms (see issue: interactivity). */
+/* Casefile exercises: progressive enhancement of the static forms rendered by render.py.
+ * Answers stay in this browser (localStorage); nothing is ever sent anywhere. Plain ES2018, no
+ * dependencies. Works from file://, with or without mkdocs-material's instant navigation. */
+(function () {
+  "use strict";
+
+  var PREFIX = "casefile:v1:";
+
+  /* ------------------------------------------------------------------ SHA-256 (pure JS) */
+  // crypto.subtle is async and missing on file:// in some browsers; this is small and synchronous.
+  var K = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2];
+
+  function ror(x, n) { return (x >>> n) | (x << (32 - n)); }
+
+  function sha256(msg) {
+    var H = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    var len = msg.length, size = ((len + 9 + 63) >> 6) << 6;
+    var m = new Uint8Array(size);
+    m.set(msg);
+    m[len] = 0x80;
+    var dv = new DataView(m.buffer), bits = len * 8;
+    dv.setUint32(size - 4, bits >>> 0);
+    dv.setUint32(size - 8, Math.floor(bits / 4294967296));
+    var w = new Uint32Array(64), i, t;
+    for (i = 0; i < size; i += 64) {
+      for (t = 0; t < 16; t++) w[t] = dv.getUint32(i + t * 4);
+      for (t = 16; t < 64; t++) {
+        var a = w[t - 15], b = w[t - 2];
+        w[t] = (w[t - 16] + (ror(a, 7) ^ ror(a, 18) ^ (a >>> 3)) + w[t - 7] + (ror(b, 17) ^ ror(b, 19) ^ (b >>> 10))) | 0;
+      }
+      var A = H[0], B = H[1], C = H[2], D = H[3], E = H[4], F = H[5], G = H[6], X = H[7];
+      for (t = 0; t < 64; t++) {
+        var t1 = (X + (ror(E, 6) ^ ror(E, 11) ^ ror(E, 25)) + ((E & F) ^ (~E & G)) + K[t] + w[t]) | 0;
+        var t2 = ((ror(A, 2) ^ ror(A, 13) ^ ror(A, 22)) + ((A & B) ^ (A & C) ^ (B & C))) | 0;
+        X = G; G = F; F = E; E = (D + t1) | 0; D = C; C = B; B = A; A = (t1 + t2) | 0;
+      }
+      H[0] = (H[0] + A) | 0; H[1] = (H[1] + B) | 0; H[2] = (H[2] + C) | 0; H[3] = (H[3] + D) | 0;
+      H[4] = (H[4] + E) | 0; H[5] = (H[5] + F) | 0; H[6] = (H[6] + G) | 0; H[7] = (H[7] + X) | 0;
+    }
+    var out = new Uint8Array(32), ov = new DataView(out.buffer);
+    for (i = 0; i < 8; i++) ov.setUint32(i * 4, H[i] >>> 0);
+    return out;
+  }
+
+  function utf8(s) { return new TextEncoder().encode(s); }
+  function hex(bytes) {
+    var s = "";
+    for (var i = 0; i < bytes.length; i++) s += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+    return s;
+  }
+
+  /* Instant keys: base64 of the JSON XORed with sha256("casefile:<id>:<n>") blocks (render.obfuscate). */
+  function decodeKey(id, b64) {
+    try {
+      var bin = atob(b64), data = new Uint8Array(bin.length), i;
+      for (i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
+      var block = null;
+      for (i = 0; i < data.length; i++) {
+        if (i % 32 === 0) block = sha256(utf8("casefile:" + id + ":" + (i / 32)));
+        data[i] ^= block[i % 32];
+      }
+      return JSON.parse(new TextDecoder().decode(data));
+    } catch (e) { return null; }
+  }
+
+  /* Canonical JSON (answerfile.md): keys sorted at every level, no spaces. */
+  function canon(v) {
+    if (Array.isArray(v)) return "[" + v.map(canon).join(",") + "]";
+    if (v && typeof v === "object") {
+      return "{" + Object.keys(v).sort().map(function (k) { return JSON.stringify(k) + ":" + canon(v[k]); }).join(",") + "}";
+    }
+    return JSON.stringify(v);
+  }
+
+  /* ------------------------------------------------------------------ storage */
+  var memory = {};
+  var canStore = (function () {
+    try { localStorage.setItem(PREFIX + "t", "1"); localStorage.removeItem(PREFIX + "t"); return true; } catch (e) { return false; }
+  })();
+  function load(k) {
+    try { var v = canStore ? localStorage.getItem(k) : memory[k]; return v == null ? null : JSON.parse(v); } catch (e) { return null; }
+  }
+  function save(k, v) {
+    var s = JSON.stringify(v);
+    if (canStore) { try { localStorage.setItem(k, s); return; } catch (e) { /* full: keep in memory */ } }
+    memory[k] = s;
+  }
+  function drop(k) { try { if (canStore) localStorage.removeItem(k); } catch (e) { /* ignore */ } delete memory[k]; }
+
+  function base(d) { return PREFIX + (d.edition || "student") + ":" + d.pack + ":" + d.packVersion + ":"; }
+
+  /* ------------------------------------------------------------------ DOM helpers */
+  function el(tag, attrs, kids) {
+    var n = document.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) {
+      if (k === "text") n.textContent = attrs[k];
+      else if (k === "html") n.innerHTML = attrs[k];  // only sanitized HTML from the build
+      else n.setAttribute(k, attrs[k]);
+    });
+    (kids || []).forEach(function (c) { if (c != null) n.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
+    return n;
+  }
+  function $$(root, sel) { return Array.prototype.slice.call(root.querySelectorAll(sel)); }
+  function text(node) { return node ? node.textContent.replace(/\s+/g, " ").trim() : ""; }
+  function isEmpty(a) {
+    if (a == null) return true;
+    if (Array.isArray(a)) return a.length === 0;
+    if (typeof a === "object") return Object.keys(a).every(function (k) { return isEmpty(a[k]); });
+    return String(a).trim() === "";
+  }
+  function labelFor(box, id) { var l = box.querySelector('label[for="' + id + '"]'); return text(l); }
+  function selectedText(sel) { var o = sel.options[sel.selectedIndex]; return o && o.value ? o.textContent : ""; }
+
+  /* ------------------------------------------------------------------ exercise kinds */
+  // Each kind: get(box) -> answer or null, set(box, answer), check(box, key, answer) -> feedback nodes,
+  // show(box, answer) -> readable node for the print view. setup(box, changed) wires extra controls.
+  var KINDS = {};
+
+  KINDS.choice = {
+    get: function (box) {
+      var v = $$(box, "input:checked").map(function (i) { return i.value; });
+      return v.length ? v : null;
+    },
+    set: function (box, a) { $$(box, "input").forEach(function (i) { i.checked = a.indexOf(i.value) >= 0; }); },
+    check: function (box, key, a) {
+      var right = key.answer, picked = a || [];
+      var ok = picked.length === right.length && picked.every(function (p) { return right.indexOf(p) >= 0; });
+      var list = el("ul", { "class": "cf-why" });
+      picked.forEach(function (p) {
+        var good = right.indexOf(p) >= 0, inp = box.querySelector('input[value="' + CSS.escape(p) + '"]');
+        list.appendChild(el("li", { "class": good ? "cf-ok" : "cf-no" }, [
+          el("strong", { text: (good ? "✔ " : "✘ ") + text(inp && inp.parentNode) + ": " }), el("span", { html: key.why[p] || "" })]));
+      });
+      var missing = right.filter(function (r) { return picked.indexOf(r) < 0; }).length;
+      var head = ok ? "Correct." : (box.dataset.multiple && missing && picked.every(function (p) { return right.indexOf(p) >= 0; })
+        ? "Right so far: " + missing + " more to find." : "Not quite. Read why, then try again.");
+      return { ok: ok, head: head, body: [list] };
+    },
+    show: function (box, a) {
+      return el("ul", null, a.map(function (v) {
+        var inp = box.querySelector('input[value="' + CSS.escape(v) + '"]');
+        return el("li", { text: text(inp && inp.parentNode) });
+      }));
+    }
+  };
+
+  // classify and match: a select per row, answer {row id: option id}
+  var selects = {
+    get: function (box) {
+      var a = {};
+      $$(box, "select").forEach(function (s) { if (s.value) a[s.name] = s.value; });
+      return Object.keys(a).length ? a : null;
+    },
+    set: function (box, a) { $$(box, "select").forEach(function (s) { s.value = a[s.name] || ""; }); },
+    check: function (box, key, a) {
+      a = a || {};
+      var n = 0, list = el("ul", { "class": "cf-why" });
+      $$(box, "select").forEach(function (s) {
+        var good = a[s.name] === key.answer[s.name];
+        if (good) n++;
+        s.setAttribute("aria-invalid", good ? "false" : "true");
+        s.closest("tr").setAttribute("data-cf-result", good ? "ok" : "no");
+        var name = labelFor(box, s.id);
+        list.appendChild(el("li", { "class": good ? "cf-ok" : "cf-no" }, good
+          ? [el("strong", { text: "✔ " + name + " → " + selectedText(s) + ": " }), el("span", { html: key.why[s.name] || "" })]
+          : [el("strong", { text: "✘ " + name + ": " }), a[s.name] ? "not this one, try again." : "not answered yet."]));
+      });
+      var total = $$(box, "select").length;
+      return { ok: n === total, head: n === total ? "All correct." : n + " of " + total + " right.", body: [list] };
+    },
+    show: function (box, a) {
+      return el("ul", null, $$(box, "select").filter(function (s) { return a[s.name]; }).map(function (s) {
+        var o = s.querySelector('option[value="' + CSS.escape(a[s.name]) + '"]');
+        return el("li", { text: labelFor(box, s.id) + " → " + (o ? o.textContent : a[s.name]) });
+      }));
+    }
+  };
+  KINDS.classify = selects;
+  KINDS.match = selects;
+
+  // order: up/down buttons on every item, and drag and drop
+  KINDS.order = {
+    list: function (box) { return box.querySelector("ol.cf-order"); },
+    get: function (box) {
+      if (box.dataset.cfTouched !== "true") return null;
+      return $$(box, "ol.cf-order > li").map(function (li) { return li.dataset.item; });
+    },
+    set: function (box, a) {
+      var ol = this.list(box);
+      a.forEach(function (id) { var li = ol.querySelector('li[data-item="' + CSS.escape(id) + '"]'); if (li) ol.appendChild(li); });
+      box.dataset.cfTouched = "true";
+      this.refresh(box);
+    },
+    reset: function (box) {
+      var ol = this.list(box);
+      (box.cfOriginal || []).forEach(function (id) { ol.appendChild(ol.querySelector('li[data-item="' + CSS.escape(id) + '"]')); });
+      box.dataset.cfTouched = "false";
+      this.refresh(box);
+    },
+    refresh: function (box) {
+      var items = $$(box, "ol.cf-order > li");
+      items.forEach(function (li, i) {
+        var t = text(li.querySelector(".cf-item-text"));
+        li.querySelector(".cf-up").disabled = i === 0;
+        li.querySelector(".cf-down").disabled = i === items.length - 1;
+        li.querySelector(".cf-up").setAttribute("aria-label", "Move up: " + t + " (now " + (i + 1) + " of " + items.length + ")");
+        li.querySelector(".cf-down").setAttribute("aria-label", "Move down: " + t + " (now " + (i + 1) + " of " + items.length + ")");
+      });
+    },
+    setup: function (box, changed) {
+      var self = this, ol = this.list(box), dragged = null;
+      box.cfOriginal = $$(ol, "li").map(function (li) { return li.dataset.item; });
+      var say = el("p", { "class": "cf-sr", "aria-live": "polite" });
+      ol.parentNode.insertBefore(say, ol.nextSibling);
+      $$(ol, "li").forEach(function (li) {
+        li.draggable = true;
+        var up = el("button", { type: "button", "class": "cf-move cf-up", text: "↑" });
+        var down = el("button", { type: "button", "class": "cf-move cf-down", text: "↓" });
+        li.insertBefore(el("span", { "class": "cf-movers" }, [up, down]), li.firstChild);
+        function move(dir, btn) {
+          var sib = dir < 0 ? li.previousElementSibling : li.nextElementSibling;
+          if (!sib) return;
+          ol.insertBefore(li, dir < 0 ? sib : sib.nextSibling);
+          box.dataset.cfTouched = "true";
+          self.refresh(box);
+          var pos = $$(ol, "li").indexOf(li) + 1;
+          say.textContent = text(li.querySelector(".cf-item-text")) + ": now " + pos + " of " + ol.children.length + ".";
+          (btn.disabled ? (dir < 0 ? down : up) : btn).focus();
+          changed();
+        }
+        up.addEventListener("click", function () { move(-1, up); });
+        down.addEventListener("click", function () { move(1, down); });
+        li.addEventListener("dragstart", function (e) {
+          dragged = li; li.classList.add("cf-dragging");
+          try { e.dataTransfer.setData("text/plain", li.dataset.item); e.dataTransfer.effectAllowed = "move"; } catch (x) { /* old browsers */ }
+        });
+        li.addEventListener("dragend", function () { li.classList.remove("cf-dragging"); dragged = null; });
+        li.addEventListener("dragover", function (e) { if (dragged) e.preventDefault(); });
+        li.addEventListener("drop", function (e) {
+          if (!dragged || dragged === li) return;
+          e.preventDefault();
+          var r = li.getBoundingClientRect();
+          ol.insertBefore(dragged, e.clientY > r.top + r.height / 2 ? li.nextSibling : li);
+          box.dataset.cfTouched = "true";
+          self.refresh(box);
+          changed();
+        });
+      });
+      ol.setAttribute("aria-describedby", box.id + "-orderhelp");
+      ol.parentNode.insertBefore(el("p", { "class": "cf-hint", id: box.id + "-orderhelp",
+        text: "Use the ↑ and ↓ buttons (or drag the items) to change the order; the top is first." }), ol);
+      this.refresh(box);
+    },
+    check: function (box, key, a) {
+      a = a || $$(box, "ol.cf-order > li").map(function (li) { return li.dataset.item; });
+      var n = a.filter(function (id, i) { return key.answer[i] === id; }).length, ok = n === key.answer.length;
+      return { ok: ok, head: ok ? "Correct order." : n + " of " + key.answer.length + " in the right place. Try again.",
+        body: ok && key.why ? [el("div", { html: key.why })] : [] };
+    },
+    show: function (box, a) {
+      return el("ol", null, a.map(function (id) {
+        return el("li", { text: text(box.querySelector('li[data-item="' + CSS.escape(id) + '"] .cf-item-text')) });
+      }));
+    }
+  };
+
+  // highlight: every word of the paragraph is a toggle button (one tab stop, arrow keys move)
+  var WORD = /[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*/gu;
+  KINDS.highlight = {
+    para: function (box) { return box.querySelector(".cf-highlight .cf-para > p"); },
+    words: function (box) { return $$(box, ".cf-highlight .cf-w"); },
+    sum: function (box) {
+      var out = box.querySelector(".cf-hl-summary");
+      if (out) out.textContent = this.spans(box).map(function (r) { return "“" + r.t + "”"; }).join(", ");
+    },
+    setup: function (box, onChange) {
+      var self = this, p = this.para(box);
+      if (!p) return;
+      function changed() { self.sum(box); onChange(); }
+      var plain = "", words = [];
+      Array.prototype.slice.call(p.childNodes).forEach(function (node) {
+        if (node.nodeType !== 3) { if (node.nodeName === "BR") plain += "\n"; return; }
+        var s = node.data, frag = document.createDocumentFragment(), last = 0, m;
+        WORD.lastIndex = 0;
+        while ((m = WORD.exec(s))) {
+          if (m.index > last) frag.appendChild(document.createTextNode(s.slice(last, m.index)));
+          var b = el("button", { type: "button", "class": "cf-w", "aria-pressed": "false", tabindex: "-1", text: m[0] });
+          b.cfStart = plain.length + m.index; b.cfEnd = b.cfStart + m[0].length;
+          words.push(b); frag.appendChild(b);
+          last = m.index + m[0].length;
+        }
+        if (last < s.length) frag.appendChild(document.createTextNode(s.slice(last)));
+        plain += s;
+        p.replaceChild(frag, node);
+      });
+      box.cfPlain = plain;
+      if (!words.length) return;
+      words[0].tabIndex = 0;
+      p.setAttribute("role", "group");
+      p.setAttribute("aria-label", "Words of the paragraph: arrow keys move, Space or Enter marks a word, Shift+arrow marks as you go");
+      var anchor = 0;
+      function focusWord(i, extend) {
+        i = Math.max(0, Math.min(words.length - 1, i));
+        words.forEach(function (w) { w.tabIndex = -1; });
+        words[i].tabIndex = 0; words[i].focus();
+        if (extend) { words[i].setAttribute("aria-pressed", "true"); changed(); }
+      }
+      words.forEach(function (w, i) {
+        w.addEventListener("click", function (e) {
+          if (e.shiftKey && e.detail) {  // mouse shift+click marks the whole range
+            var a = Math.min(anchor, i), z = Math.max(anchor, i);
+            for (var j = a; j <= z; j++) words[j].setAttribute("aria-pressed", "true");
+          } else {
+            w.setAttribute("aria-pressed", w.getAttribute("aria-pressed") === "true" ? "false" : "true");
+          }
+          anchor = i;
+          words.forEach(function (x) { x.tabIndex = -1; });
+          w.tabIndex = 0;
+          changed();
+        });
+        w.addEventListener("keydown", function (e) {
+          var k = e.key, to = null;
+          if (k === "ArrowRight" || k === "ArrowDown") to = i + 1;
+          else if (k === "ArrowLeft" || k === "ArrowUp") to = i - 1;
+          else if (k === "Home") to = 0;
+          else if (k === "End") to = words.length - 1;
+          if (to === null) return;
+          e.preventDefault();
+          if (e.shiftKey) { w.setAttribute("aria-pressed", "true"); }
+          focusWord(to, e.shiftKey);
+        });
+      });
+      var hint = box.querySelector(".cf-hint");
+      (hint || p).parentNode.insertBefore(el("p", { "class": "cf-hl-marked" }, ["Marked: ", el("span", { "class": "cf-hl-summary" })]), hint ? hint.nextSibling : null);
+    },
+    spans: function (box) {
+      var out = [], run = null, plain = box.cfPlain || "";
+      this.words(box).forEach(function (w, i, all) {
+        var on = w.getAttribute("aria-pressed") === "true";
+        if (on && run) run.e = w.cfEnd;
+        else if (on) run = { s: w.cfStart, e: w.cfEnd };
+        if ((!on || i === all.length - 1) && run) { out.push(run); run = null; }
+      });
+      return out.map(function (r) { return { s: r.s, e: r.e, t: plain.slice(r.s, r.e) }; });
+    },
+    get: function (box) {
+      var s = this.spans(box).map(function (r) { return r.t; });
+      return s.length ? s : null;
+    },
+    set: function (box, a) {
+      var plain = box.cfPlain || "", words = this.words(box);
+      words.forEach(function (w) { w.setAttribute("aria-pressed", "false"); });
+      a.forEach(function (t) {
+        var at = plain.indexOf(t);
+        if (at < 0) return;
+        words.forEach(function (w) { if (w.cfStart < at + t.length && w.cfEnd > at) w.setAttribute("aria-pressed", "true"); });
+      });
+      this.sum(box);
+    },
+    check: function (box, key) {
+      var plain = box.cfPlain || "", mine = this.spans(box), found = 0, list = el("ul", { "class": "cf-why" });
+      key.answer.forEach(function (t, i) {
+        // a marked stretch finds the phrases it overlaps if it is at most twice as long as they are together
+        var at = plain.indexOf(t), hit = at >= 0 && mine.some(function (m) {
+          if (!(m.s < at + t.length && m.e > at)) return false;
+          var covered = key.answer.reduce(function (n, u) {
+            var b = plain.indexOf(u);
+            return n + (b >= 0 && m.s < b + u.length && m.e > b ? u.length : 0);
+          }, 0);
+          return (m.e - m.s) <= 2 * covered;
+        });
+        if (hit) { found++; list.appendChild(el("li", { "class": "cf-ok" }, [el("strong", { text: "✔ “" + t + "”: " }), el("span", { html: key.why[i] || "" })])); }
+      });
+      var total = key.answer.length, ok = found === total;
+      return { ok: ok, head: ok ? "You found them all." : "You found " + found + " of " + total + ". Keep looking: mark only the words that matter.", body: [list] };
+    },
+    show: function (box, a) { return el("ul", null, a.map(function (t) { return el("li", null, [el("mark", { text: t })]); })); }
+  };
+
+  KINDS.short_answer = {
+    get: function (box) { var t = box.querySelector("textarea").value; return t.trim() ? { text: t } : null; },
+    set: function (box, a) { box.querySelector("textarea").value = a.text || ""; },
+    show: function (box, a) { return el("p", { "class": "cf-pre", text: a.text }); }
+  };
+
+  var AUDIT = ["evidence", "source", "other_sources", "confidence"];
+  KINDS.claim_audit = {
+    get: function (box) {
+      var a = {};
+      $$(box, "fieldset.cf-audit").forEach(function (fs) {
+        var row = {}, any = false;
+        AUDIT.forEach(function (f) {
+          var c = fs.querySelector('[name="' + CSS.escape(fs.dataset.claim + "." + f) + '"]');
+          row[f] = c ? c.value : "";
+          if (row[f].trim()) any = true;
+        });
+        if (any) a[fs.dataset.claim] = row;
+      });
+      return Object.keys(a).length ? a : null;
+    },
+    set: function (box, a) {
+      $$(box, "fieldset.cf-audit").forEach(function (fs) {
+        AUDIT.forEach(function (f) {
+          var c = fs.querySelector('[name="' + CSS.escape(fs.dataset.claim + "." + f) + '"]');
+          if (c) c.value = (a[fs.dataset.claim] || {})[f] || "";
+        });
+      });
+    },
+    show: function (box, a) {
+      return el("div", null, $$(box, "fieldset.cf-audit").filter(function (fs) { return a[fs.dataset.claim]; }).map(function (fs) {
+        var row = a[fs.dataset.claim];
+        return el("div", null, [el("p", null, [el("strong", { text: text(fs.querySelector("legend")) })]),
+          el("dl", null, AUDIT.reduce(function (acc, f) {
+            var c = fs.querySelector('[name="' + CSS.escape(fs.dataset.claim + "." + f) + '"]');
+            acc.push(el("dt", { text: c ? labelFor(box, c.id) : f }));
+            acc.push(el("dd", { "class": "cf-pre", text: c && c.tagName === "SELECT" ? selectedText(c) : row[f] }));
+            return acc;
+          }, []))]);
+      }));
+    }
+  };
+
+  KINDS.lateral_reading = {
+    get: function (box) {
+      var s = $$(box, "ol.cf-steps textarea").map(function (t) { return t.value; });
+      return s.some(function (x) { return x.trim(); }) ? { steps: s } : null;
+    },
+    set: function (box, a) { $$(box, "ol.cf-steps textarea").forEach(function (t, i) { t.value = (a.steps || [])[i] || ""; }); },
+    show: function (box, a) {
+      return el("ol", null, $$(box, "ol.cf-steps textarea").map(function (t, i) {
+        return el("li", null, [el("strong", { text: labelFor(box, t.id) }), el("p", { "class": "cf-pre", text: (a.steps || [])[i] || "" })]);
+      }));
+    }
+  };
+
+  /* ------------------------------------------------------------------ a lesson page */
+  function initLesson(root) {
+    var d = {
+      pack: root.dataset.pack, packVersion: root.dataset.packVersion, lesson: root.dataset.lesson,
+      version: root.dataset.version, edition: root.dataset.edition || "student", title: root.dataset.title || root.dataset.lesson
+    };
+    var key = base(d) + d.lesson + ":" + d.version;
+    var state = load(key) || {};
+    var answers = state.answers || {};
+    var boxes = $$(document, ".cf-exercise[data-exercise]").filter(function (b) { return KINDS[b.dataset.type]; });
+    var tools = document.querySelector(".cf-tools");
+    var status = tools && tools.querySelector(".cf-tools-status");
+    var nameBox = tools && tools.querySelector("#cf-student");
+    var nameKey = PREFIX + d.pack + ":student";
+    // Answers saved for an older version of this lesson are not loaded (the exercises changed), but
+    // are kept until "Reset" so nothing a student wrote is silently destroyed.
+    function olderKeys() {
+      var out = [];
+      try {
+        if (canStore) for (var i = 0; i < localStorage.length; i++) {
+          var k = localStorage.key(i);
+          if (k && k.indexOf(base(d) + d.lesson + ":") === 0 && k !== key) out.push(k);
+        }
+      } catch (e) { /* ignore */ }
+      return out;
+    }
+    var stale = !state.answers && olderKeys().some(function (k) { var o = load(k); return o && !isEmpty(o.answers); });
+
+    function persist() {
+      save(key, { answers: answers, updated: new Date().toISOString() });
+      progress();
+    }
+
+    function progress() {
+      var n = boxes.filter(function (b) { return !isEmpty(answers[b.dataset.exercise]); }).length, total = boxes.length;
+      var idx = load(base(d) + "index") || {};
+      idx[d.lesson] = { version: d.version, answered: n, total: total };
+      save(base(d) + "index", idx);
+      $$(document, ".cf-lesson-progress").forEach(function (p) {
+        p.hidden = false;
+        p.querySelector(".cf-progress-text").textContent = n + " of " + total + " exercises answered";
+        var bar = p.querySelector("progress");
+        bar.max = total || 1; bar.value = n;
+      });
+    }
+
+    boxes.forEach(function (box) {
+      var id = box.dataset.exercise, kind = KINDS[box.dataset.type], fb = box.querySelector(".cf-feedback");
+      var instant = box.dataset.feedback === "instant" && box.dataset.k;
+      var told = false;
+      function changed() {
+        var a = kind.get(box);
+        if (isEmpty(a)) delete answers[id]; else answers[id] = a;
+        persist();
+        box.removeAttribute("data-cf-checked");
+        if (instant) { fb.textContent = ""; fb.className = "cf-feedback"; }
+        else if (!told && fb) {
+          told = true;
+          fb.className = "cf-feedback cf-saved";
+          fb.textContent = d.edition === "teacher" ? "Saved in this browser." :
+            "Saved in this browser. Your teacher checks this one: download your answers to hand it in.";
+        }
+      }
+      if (kind.setup) kind.setup(box, changed);
+      if (answers[id] != null) { try { kind.set(box, answers[id]); } catch (e) { delete answers[id]; } }
+      box.addEventListener("change", function (e) { if (!e.target.closest(".cf-movers")) changed(); });
+      box.addEventListener("input", function (e) { if (e.target.tagName === "TEXTAREA") changed(); });
+      var btn = box.querySelector(".cf-check");
+      if (instant && btn) {
+        btn.parentNode.hidden = false;
+        btn.addEventListener("click", function () {
+          var k = decodeKey(id, box.dataset.k);
+          if (!k) { fb.textContent = "Sorry, this answer cannot be checked here."; return; }
+          var r = kind.check(box, k, kind.get(box));
+          fb.textContent = "";
+          fb.className = "cf-feedback " + (r.ok ? "cf-fb-ok" : "cf-fb-no");
+          fb.appendChild(el("p", null, [el("strong", { text: r.head })]));
+          r.body.forEach(function (n) { fb.appendChild(n); });
+          if (r.ok && k.explanation) fb.appendChild(el("div", { "class": "cf-explanation", html: k.explanation }));
+          box.setAttribute("data-cf-checked", r.ok ? "ok" : "no");
+        });
+      }
+    });
+    progress();
+    if (!tools) return;
+    tools.hidden = false;
+    if (!canStore && status) status.textContent = "This browser does not let the page keep your answers: download them before you leave.";
+    else if (stale && status) status.textContent = "This lesson has changed since you last worked on it, so your earlier answers were not loaded. Please answer again.";
+    if (nameBox) {
+      nameBox.value = load(nameKey) || "";
+      nameBox.addEventListener("input", function () { save(nameKey, nameBox.value); });
+    }
+
+    function answerFile() {
+      var picked = {};
+      boxes.forEach(function (b) { var a = answers[b.dataset.exercise]; if (!isEmpty(a)) picked[b.dataset.exercise] = a; });
+      var obj = {
+        format: "casefile-answers", format_version: 1, pack: d.pack, pack_version: d.packVersion,
+        lesson: d.lesson, lesson_version: d.version, student: (nameBox ? nameBox.value : "").trim(),
+        saved_at: new Date().toISOString().replace(/\.\d+Z$/, "Z"), answers: picked
+      };
+      obj.checksum = hex(sha256(utf8(canon(obj))));
+      return obj;
+    }
+    function needName() {
+      if (nameBox && nameBox.value.trim()) return false;
+      status.textContent = "Type your name first, so your teacher knows whose answers these are.";
+      if (nameBox) nameBox.focus();
+      return true;
+    }
+    function slug(s) {
+      return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "student";
+    }
+
+    tools.addEventListener("click", function (e) {
+      var b = e.target.closest("[data-cf-action]");
+      if (!b) return;
+      var act = b.dataset.cfAction;
+      if (act === "download") {
+        if (needName()) return;
+        var obj = answerFile(), name = d.lesson + "-" + slug(obj.student) + ".casefile.json";
+        var url = URL.createObjectURL(new Blob([JSON.stringify(obj, null, 2) + "\n"], { type: "application/json" }));
+        var a = el("a", { href: url, download: name });
+        document.body.appendChild(a); a.click(); a.remove();
+        setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+        status.textContent = "Saved " + name + " (" + Object.keys(obj.answers).length + " answers) to your downloads. Hand this file to your teacher.";
+      } else if (act === "print") {
+        printView();
+      } else if (act === "close-print") {
+        var v = tools.querySelector(".cf-print-view");
+        if (v) v.remove();
+        document.body.classList.remove("cf-printing");
+        tools.querySelector('[data-cf-action="print"]').focus();
+      } else if (act === "reset") {
+        if (!window.confirm("Delete all your answers to this lesson from this browser? This cannot be undone.")) return;
+        drop(key);
+        olderKeys().forEach(drop);
+        answers = {};
+        boxes.forEach(function (box) {
+          var kind = KINDS[box.dataset.type];
+          $$(box, "input[type=radio], input[type=checkbox]").forEach(function (i) { i.checked = false; });
+          $$(box, "select, textarea").forEach(function (c) { c.value = ""; c.removeAttribute("aria-invalid"); });
+          $$(box, "[data-cf-result]").forEach(function (r) { r.removeAttribute("data-cf-result"); });
+          $$(box, ".cf-w").forEach(function (w) { w.setAttribute("aria-pressed", "false"); });
+          $$(box, ".cf-hl-summary").forEach(function (x) { x.textContent = ""; });
+          if (kind.reset) kind.reset(box);
+          box.removeAttribute("data-cf-checked");
+          var fb = box.querySelector(".cf-feedback");
+          if (fb) { fb.textContent = ""; fb.className = "cf-feedback"; }
+        });
+        persist();
+        status.textContent = "Your answers to this lesson were deleted from this browser.";
+      }
+    });
+
+    function printView() {
+      var old = tools.querySelector(".cf-print-view");
+      if (old) old.remove();
+      var who = nameBox && nameBox.value.trim();
+      var v = el("section", { "class": "cf-print-view", "aria-labelledby": "cf-print-title" }, [
+        el("h2", { id: "cf-print-title", text: "My answers: " + d.title }),
+        el("p", { text: (who ? "Name: " + who + " · " : "") + "Printed " + new Date().toLocaleString() })]);
+      boxes.forEach(function (box, i) {
+        var a = answers[box.dataset.exercise];
+        v.appendChild(el("h3", { text: "Exercise " + (i + 1) }));
+        v.appendChild(el("div", { "class": "cf-print-prompt", text: text(box.querySelector(".cf-prompt")) }));
+        v.appendChild(isEmpty(a) ? el("p", { "class": "cf-print-none", text: "(not answered)" }) : KINDS[box.dataset.type].show(box, a));
+      });
+      v.appendChild(el("p", { "class": "cf-noprint" }, [
+        el("button", { type: "button", "class": "md-button", "data-cf-action": "close-print", text: "Close the print view" })]));
+      tools.appendChild(v);
+      document.body.classList.add("cf-printing");
+      v.querySelector("h2").tabIndex = -1;
+      v.querySelector("h2").focus();
+      status.textContent = "Print view ready below.";
+      if (typeof window.print === "function") window.print();
+    }
+  }
+
+  /* ------------------------------------------------------------------ the lesson list */
+  function initHome() {
+    $$(document, ".cf-progress[data-lesson]").forEach(function (s) {
+      if (s.dataset.cfReady) return;
+      s.dataset.cfReady = "1";
+      var idx = load(base({ edition: s.dataset.edition, pack: s.dataset.pack, packVersion: s.dataset.packVersion }) + "index") || {};
+      var p = idx[s.dataset.lesson];
+      if (!p || !p.answered) return;
+      s.textContent = "";
+      s.appendChild(el("span", { "class": "cf-badge" + (p.answered >= p.total ? " cf-done" : ""),
+        text: p.answered >= p.total ? "✔ all answered" : p.answered + " of " + p.total + " answered" }));
+    });
+  }
+
+  function init() {
+    initHome();
+    var root = document.querySelector(".cf-lesson[data-lesson]");
+    if (root && !root.dataset.cfReady) { root.dataset.cfReady = "1"; initLesson(root); }
+  }
+
+  window.casefile = { sha256hex: function (s) { return hex(sha256(utf8(s))); }, canon: canon };
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,344 @@
+/* Casefile "Check answers" (teacher edition only): score students' answer files in the browser,
+   offline, with the same rules, messages and CSV as `casefile grade` (generator/grade.py).
+   The key comes from <script type="application/json" id="cf-grader-key"> on the page. */
+(function () {
+  "use strict";
+
+  var FORMAT = "casefile-answers";
+  var REDOWNLOAD = "ask the student to download it again from the lesson page";
+  var AUTO = { choice: 1, classify: 1, highlight: 1, order: 1, match: 1 };
+  var AUDIT_FIELDS = ["evidence", "source", "other_sources", "confidence"];
+  var CONFIDENCES = ["high", "medium", "low", "unverified", ""];
+
+  // ------------------------------------------------------------ checksum (contract: answerfile.md)
+  function canonical(v) {
+    if (Array.isArray(v)) return "[" + v.map(canonical).join(",") + "]";
+    if (v !== null && typeof v === "object") {
+      return "{" + Object.keys(v).sort().map(function (k) {
+        return JSON.stringify(k) + ":" + canonical(v[k]);
+      }).join(",") + "}";
+    }
+    return JSON.stringify(v);
+  }
+
+  // Small pure-JS SHA-256, for pages where crypto.subtle is missing (http:// on a school network).
+  var K = [];
+  (function () {
+    var n = 2, found = 0;
+    function frac(x) { return ((x - Math.floor(x)) * 4294967296) >>> 0; }
+    while (found < 64) {
+      var prime = true;
+      for (var d = 2; d * d <= n; d++) if (n % d === 0) { prime = false; break; }
+      if (prime) K[found++] = frac(Math.pow(n, 1 / 3));
+      n++;
+    }
+  })();
+  function sha256Pure(bytes) {
+    var H = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    var len = bytes.length, total = ((len + 9 + 63) >> 6) << 6;
+    var m = new Uint8Array(total);
+    m.set(bytes);
+    m[len] = 0x80;
+    var bits = len * 8;
+    m[total - 4] = bits >>> 24; m[total - 3] = bits >>> 16; m[total - 2] = bits >>> 8; m[total - 1] = bits;
+    m[total - 5] = Math.floor(len / 536870912);
+    var w = new Array(64);
+    function rotr(x, r) { return (x >>> r) | (x << (32 - r)); }
+    for (var off = 0; off < total; off += 64) {
+      for (var i = 0; i < 16; i++) {
+        w[i] = (m[off + 4 * i] << 24) | (m[off + 4 * i + 1] << 16) | (m[off + 4 * i + 2] << 8) | m[off + 4 * i + 3];
+      }
+      for (i = 16; i < 64; i++) {
+        var s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+        var s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+        w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
+      }
+      var a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
+      for (i = 0; i < 64; i++) {
+        var t1 = (h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i]) | 0;
+        var t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+        h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+      }
+      H[0] = (H[0] + a) | 0; H[1] = (H[1] + b) | 0; H[2] = (H[2] + c) | 0; H[3] = (H[3] + d) | 0;
+      H[4] = (H[4] + e) | 0; H[5] = (H[5] + f) | 0; H[6] = (H[6] + g) | 0; H[7] = (H[7] + h) | 0;
+    }
+    return H.map(function (x) { return ("00000000" + (x >>> 0).toString(16)).slice(-8); }).join("");
+  }
+  function sha256(text) {
+    var bytes = new TextEncoder().encode(text);
+    var subtle = window.crypto && window.crypto.subtle;
+    if (!subtle || !window.isSecureContext) return Promise.resolve(sha256Pure(bytes));
+    return subtle.digest("SHA-256", bytes).then(function (buf) {
+      return Array.prototype.map.call(new Uint8Array(buf), function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
+    }, function () { return sha256Pure(bytes); });
+  }
+  function checksumOf(data) {
+    var body = {};
+    Object.keys(data).forEach(function (k) { if (k !== "checksum") body[k] = data[k]; });
+    return sha256(canonical(body));
+  }
+
+  // ------------------------------------------------------------ the same small rules as grade.py
+  function round2(x) { return Math.floor(x * 100 + 0.5 + 1e-9) / 100; }
+  function fmt(x) {
+    var s = x.toFixed(2);
+    return s.indexOf(".") >= 0 ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+  }
+  function norm(s) { return String(s).replace(/\s+/g, " ").trim(); }
+  function nameKey(s) { return norm(s).toLowerCase(); }
+  function csvCell(s) { return /^[=+\-@]/.test(s) ? "'" + s : s; }
+  function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+  function isStrList(v) { return Array.isArray(v) && v.every(function (s) { return typeof s === "string"; }); }
+  function isObj(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
+
+  function occurrences(needle, hay) {
+    var out = [], i = needle ? hay.indexOf(needle) : -1;
+    while (i >= 0) { out.push(i); i = hay.indexOf(needle, i + 1); }
+    return out;
+  }
+  // Same rule as grade.py: a marked stretch finds a key span it overlaps when it is at most twice
+  // as long as all the key spans it overlaps together.
+  function highlightFound(key, spans, paragraph, keys) {
+    var text = norm(paragraph), k = norm(key), all = (keys || [key]).map(norm);
+    return spans.some(function (s0) {
+      var s = norm(s0);
+      if (!s) return false;
+      return occurrences(s, text).some(function (a) {
+        function hits(x) { return occurrences(x, text).some(function (b) { return a < b + x.length && b < a + s.length; }); }
+        if (!hits(k)) return false;
+        var covered = all.filter(hits).reduce(function (n, x) { return n + x.length; }, 0);
+        return s.length <= 2 * covered;
+      });
+    });
+  }
+
+  function score(ex, a) {
+    var pts = ex.points, n = 0;
+    if (ex.type === "choice") {
+      var right = a.filter(function (p) { return ex.key.indexOf(p) >= 0; }).length;
+      var wrong = a.length - right;
+      if (ex.multiple) return round2(pts * Math.max(0, right - wrong) / ex.key.length);
+      return right === ex.key.length && wrong === 0 ? pts : 0;
+    }
+    if (ex.type === "classify" || ex.type === "match") {
+      var ids = Object.keys(ex.key);
+      ids.forEach(function (id) { if (has(a, id) && a[id] === ex.key[id]) n++; });
+      return round2(pts * n / ids.length);
+    }
+    if (ex.type === "order") {
+      ex.key.forEach(function (id, i) { if (i < a.length && a[i] === id) n++; });
+      return a.length === ex.key.length && n === ex.key.length ? pts : round2(pts * n / ex.key.length);
+    }
+    if (ex.type === "highlight") {
+      ex.key.forEach(function (k) { if (highlightFound(k, a, ex.text, ex.key)) n++; });
+      return round2(pts * n / ex.key.length);
+    }
+    return null;
+  }
+
+  function shapeProblems(ex, a) {
+    var t = ex.type, bad = [];
+    function known(vals, allowed, what) {
+      vals.forEach(function (v) { if (allowed.indexOf(v) < 0) bad.push(what + " '" + v + "' is not one of " + allowed.join(", ")); });
+    }
+    if (t === "choice" || t === "order") {
+      if (!isStrList(a)) return ["a " + t + " answer must be a list of " + (t === "choice" ? "option" : "item") + " ids"];
+      known(a, t === "choice" ? ex.options : ex.items, t === "choice" ? "option" : "item");
+      if (new Set(a).size !== a.length) bad.push("an id is listed twice");
+    } else if (t === "classify" || t === "match") {
+      var c = t === "classify";
+      if (!isObj(a) || !Object.keys(a).every(function (k) { return typeof a[k] === "string"; })) {
+        return ["a " + t + " answer must map each " + (c ? "item" : "left item") + " id to a " + (c ? "category" : "right item") + " id"];
+      }
+      known(Object.keys(a), c ? ex.items : ex.left, c ? "item" : "left item");
+      known(Object.keys(a).map(function (k) { return a[k]; }), c ? ex.categories : ex.right, c ? "category" : "right item");
+    } else if (t === "highlight") {
+      if (!isStrList(a)) return ["a highlight answer must be a list of marked words"];
+    } else if (t === "short_answer") {
+      if (!isObj(a) || typeof a.text !== "string") return ['a short answer must be {"text": "..."}'];
+    } else if (t === "lateral_reading") {
+      if (!isObj(a) || !isStrList(a.steps)) return ['a lateral reading answer must be {"steps": ["...", ...]}'];
+    } else if (t === "claim_audit") {
+      if (!isObj(a) || !Object.keys(a).every(function (k) { return isObj(a[k]); })) return ["a claim audit answer must map each claim id to its fields"];
+      known(Object.keys(a), ex.claims, "claim");
+      Object.keys(a).forEach(function (cid) {
+        var row = a[cid];
+        Object.keys(row).forEach(function (k) {
+          if (AUDIT_FIELDS.indexOf(k) < 0 || typeof row[k] !== "string") bad.push("field '" + k + "' is not one of " + AUDIT_FIELDS.join(", ") + " with text");
+          else if (k === "confidence" && CONFIDENCES.indexOf(row[k]) < 0) bad.push("confidence '" + row[k] + "' is not one of high, medium, low, unverified");
+        });
+      });
+    }
+    return bad;
+  }
+
+  // ------------------------------------------------------------ one file -> record or problems
+  function readFile(key, name, text) {
+    var data;
+    try { data = JSON.parse(text.replace(/^\ufeff/, "")); } catch (e) {
+      return Promise.resolve([name + ": not valid JSON (" + e.message + "); the file is damaged: " + REDOWNLOAD]);
+    }
+    if (!isObj(data) || data.format !== FORMAT) {
+      return Promise.resolve([name + ': not a Casefile answer file (no "format": "' + FORMAT + '"); pick the .casefile.json file the student downloaded']);
+    }
+    if (data.format_version !== key.format_version) {
+      return Promise.resolve([name + ": answer file format version " + JSON.stringify(data.format_version === undefined ? null : data.format_version) +
+        " is not supported (this Casefile reads version " + key.format_version + "); update Casefile or " + REDOWNLOAD]);
+    }
+    var missing = ["pack", "pack_version", "lesson", "lesson_version", "student", "saved_at", "answers", "checksum"].filter(function (k) { return !has(data, k); });
+    if (missing.length) return Promise.resolve([name + ": missing " + missing.join(", ") + "; the file is incomplete: " + REDOWNLOAD]);
+    return checksumOf(data).then(function (sum) {
+      var problems = [];
+      if (typeof data.checksum !== "string" || data.checksum.toLowerCase() !== sum) {
+        problems.push(name + ": checksum does not match: the file was edited or damaged after it was saved; " + REDOWNLOAD);
+      }
+      if (data.pack !== key.pack) {
+        problems.push(name + ": answers for pack '" + data.pack + "', not this pack '" + key.pack + "'; grade it with --lessons pointing at the pack it comes from");
+        return problems;
+      }
+      var lesson = key.lessons.filter(function (l) { return l.id === data.lesson; })[0];
+      if (!lesson) {
+        problems.push(name + ": lesson '" + data.lesson + "' is not in this pack (lessons: " + key.lessons.map(function (l) { return l.id; }).join(", ") + "); grade it against the pack it comes from");
+        return problems;
+      }
+      if (data.lesson_version !== lesson.version) {
+        var was = String(data.pack_version) !== key.pack_version ? "pack version " + data.pack_version + ", " : "";
+        problems.push(name + ": saved from an older version of lesson '" + lesson.id + "' (" + was + "lesson version " + data.lesson_version + ", now " + lesson.version +
+          "); the exercises have changed since: ask the student to open the lesson again, check their answers and download a new file");
+        return problems;
+      }
+      if (typeof data.student !== "string" || !norm(data.student)) problems.push(name + ": no student name; ask the student to type their name and download again");
+      if (typeof data.saved_at !== "string") problems.push(name + ': "saved_at" is not a date; ' + REDOWNLOAD);
+      if (!isObj(data.answers)) { problems.push(name + ': "answers" is not an object; ' + REDOWNLOAD); return problems; }
+      Object.keys(data.answers).forEach(function (id) {
+        var ex = lesson.exercises.filter(function (e) { return e.id === id; })[0];
+        if (!ex) { problems.push(name + ": exercise '" + id + "' is not in lesson '" + lesson.id + "'; the file does not match this pack: " + REDOWNLOAD); return; }
+        shapeProblems(ex, data.answers[id]).forEach(function (w) { problems.push(name + ": exercise '" + id + "': " + w + "; " + REDOWNLOAD); });
+      });
+      if (problems.length) return problems;
+      return { name: name, student: norm(data.student), lesson: lesson.id, saved_at: data.saved_at, answers: data.answers };
+    });
+  }
+
+  // ------------------------------------------------------------ a class -> gradebook rows
+  function gradebook(key, records) {
+    var students = {}, notes = [];
+    records.forEach(function (r) {
+      var k = nameKey(r.student);
+      var st = students[k] || (students[k] = { name: r.student, files: {} });
+      var old = st.files[r.lesson];
+      if (old) {
+        var keep = r.saved_at >= old.saved_at ? r : old, drop = keep === r ? old : r;
+        notes.push(st.name + ": two files for lesson '" + r.lesson + "'; used " + keep.name + " (saved " + keep.saved_at + "), not " + drop.name);
+        r = keep;
+      }
+      st.files[r.lesson] = r;
+    });
+    var order = Object.keys(students).map(function (k) { return students[k]; }).sort(function (a, b) {
+      var ka = nameKey(a.name), kb = nameKey(b.name);
+      return ka < kb ? -1 : ka > kb ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    });
+    var rows = order.map(function (st) {
+      var row = [csvCell(st.name)], auto = 0, autoMax = 0, open = 0, openMax = 0;
+      key.lessons.forEach(function (lesson) {
+        var f = st.files[lesson.id];
+        lesson.exercises.forEach(function (ex) {
+          if (!f) { row.push(""); return; }
+          var answered = has(f.answers, ex.id);
+          if (AUTO[ex.type]) {
+            var s = answered ? score(ex, f.answers[ex.id]) : 0;
+            auto += s; autoMax += ex.points;
+            row.push(fmt(s));
+          } else if (answered) {
+            open += 1; openMax += ex.points;
+            row.push("to score");
+          } else {
+            row.push(fmt(0));
+          }
+        });
+      });
+      return row.concat([fmt(round2(auto)), String(autoMax), String(open), String(openMax)]);
+    });
+    return { rows: rows, notes: notes, files: order.reduce(function (n, st) { return n + Object.keys(st.files).length; }, 0) };
+  }
+
+  function toCsv(header, rows) {
+    function cell(s) { return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s; }
+    return "\ufeff" + [header].concat(rows).map(function (r) { return r.map(cell).join(",") + "\r\n"; }).join("");
+  }
+
+  // ------------------------------------------------------------ the page
+  function el(tag, text, attrs) {
+    var e = document.createElement(tag);
+    if (text != null) e.textContent = text;
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    return e;
+  }
+
+  function init() {
+    var root = document.getElementById("cf-grader"), keyEl = document.getElementById("cf-grader-key");
+    if (!root || !keyEl || root.getAttribute("data-ready")) return;
+    root.setAttribute("data-ready", "1");
+    var key = JSON.parse(keyEl.textContent);
+    var input = document.getElementById("cf-grader-files"), button = document.getElementById("cf-grader-csv");
+    var problemsEl = document.getElementById("cf-grader-problems"), summaryEl = document.getElementById("cf-grader-summary");
+    var tableEl = document.getElementById("cf-grader-table"), csv = "";
+
+    input.addEventListener("change", function () {
+      var files = Array.prototype.slice.call(input.files || []);
+      summaryEl.textContent = "Reading " + files.length + " file" + (files.length === 1 ? "" : "s") + "…";
+      Promise.all(files.map(function (f) {
+        return f.text().then(function (t) { return readFile(key, f.name, t); },
+          function () { return [f.name + ": cannot be read; check the file"]; });
+      })).then(function (results) {
+        var problems = [], records = [];
+        results.forEach(function (r) { if (Array.isArray(r)) problems = problems.concat(r); else records.push(r); });
+        problemsEl.textContent = "";
+        if (problems.length) {
+          problemsEl.appendChild(el("p", "Not graded (" + problems.length + " problem" + (problems.length === 1 ? "" : "s") + "):", { "class": "cf-grader-problems-title" }));
+          var ul = el("ul");
+          problems.forEach(function (p) { ul.appendChild(el("li", p)); });
+          problemsEl.appendChild(ul);
+        }
+        tableEl.textContent = "";
+        if (!records.length) {
+          csv = ""; button.disabled = true;
+          summaryEl.textContent = "Nothing could be graded.";
+          return;
+        }
+        var g = gradebook(key, records);
+        csv = toCsv(key.header, g.rows);
+        button.disabled = false;
+        var open = g.rows.reduce(function (n, r) { return n + Number(r[r.length - 2]); }, 0);
+        summaryEl.textContent = "Graded " + g.files + " file" + (g.files === 1 ? "" : "s") + " for " + g.rows.length + " student" +
+          (g.rows.length === 1 ? "" : "s") + "." + (open ? " " + open + " open answer" + (open === 1 ? "" : "s") + " to score." : "") +
+          (g.notes.length ? " Note: " + g.notes.join("; ") : "");
+        // Material lets a wide table scroll sideways: it takes focus so the keyboard can scroll it.
+        var wrap = el("div", null, { "class": "cf-grader-scroll" });
+        var table = el("table", null, { tabindex: "0", "aria-label": "Scores per student and exercise (as in gradebook.csv)" });
+        var thead = el("thead"), tr = el("tr"), tbody = el("tbody");
+        key.header.forEach(function (h) { tr.appendChild(el("th", h, { scope: "col", style: "white-space:nowrap" })); });
+        thead.appendChild(tr);
+        g.rows.forEach(function (r) {
+          var row = el("tr");
+          r.forEach(function (c, i) { row.appendChild(el(i === 0 ? "th" : "td", c, i === 0 ? { scope: "row" } : {})); });
+          tbody.appendChild(row);
+        });
+        table.appendChild(thead); table.appendChild(tbody); wrap.appendChild(table); tableEl.appendChild(wrap);
+      });
+    });
+
+    button.addEventListener("click", function () {
+      if (!csv) return;
+      var url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+      var a = el("a", null, { href: url, download: "gradebook.csv" });
+      document.body.appendChild(a); a.click(); a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    });
+  }
+
+  window.casefileCheck = { canonical: canonical, sha256Pure: sha256Pure, score: score, round2: round2, fmt: fmt };
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
