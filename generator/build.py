@@ -1,6 +1,8 @@
 """`casefile build`: both editions, handouts and exports, built into a temporary folder and swapped in.
 
-A failed build leaves the previous site as it was. Editions are built side by side in two processes.
+A failed build leaves the previous site as it was. The two editions build side by side in two worker
+processes while this process makes the handout PDFs; the PDFs each edition links to are copied in
+at the end, and errors from any of these jobs are reported together.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from . import model
 from .edition import EDITIONS, Edition
 from .load import Loaded, load_pack
 
 Echo = Callable[[str], None]
+# WeasyPrint workers while the two editions build: with them, 2 cores stay busy to the end.
+HANDOUT_JOBS = int(os.environ.get("CASEFILE_HANDOUT_JOBS", "2"))
 
 
 @dataclass
@@ -72,14 +76,50 @@ def _check_config(config_file: Path) -> None:
         raise BuildError([f"{config_file}:1:1: the casefile plugin is not listed under plugins:; add '- casefile' there"])
 
 
-def _edition_job(config_file: str, edition: str, site_dir: str, lessons: str, handouts: str | None) -> list[str]:
+def _edition_job(config_file: str, edition: str, site_dir: str, lessons: str, handouts: str | None) -> dict[str, Any]:
+    """One MkDocs edition build (in a worker process). Handout PDFs are linked, not copied: they
+    are made meanwhile; `links` says which ones to copy in once they exist."""
     from .plugin import BuildFailed, build_site
 
+    links: dict[str, str] = {}
     try:
-        return build_site(Path(config_file), edition, Path(site_dir), lessons=Path(lessons),
-                          handouts=Path(handouts) if handouts else None)
+        messages = build_site(Path(config_file), edition, Path(site_dir), lessons=Path(lessons),
+                              handouts=Path(handouts) if handouts else None, handouts_later=True,
+                              linked_handouts=links)
     except BuildFailed as e:
-        return ["ERROR " + m for m in e.messages]
+        return {"errors": e.messages, "notes": [], "links": {}}
+    return {"errors": [], "notes": messages, "links": links}
+
+
+def _copy_handouts(handouts_dir: Path, site_dir: Path, links: dict[str, str], edition: str) -> list[str]:
+    """Copy the PDFs an edition links to into it; a linked PDF that was not made is an error."""
+    errors = []
+    for target, rel in sorted(links.items()):
+        src = handouts_dir / rel
+        if not src.is_file():
+            errors.append(f"{edition} edition: links to {target}, but the handouts did not include {rel}")
+            continue
+        dest = site_dir / target
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+    return errors
+
+
+def _make_handouts(pack: model.Pack, handouts_dir: Path, *, paper: str, docs_dir: Path, quiet: bool) -> list[str]:
+    """Make the handout PDFs; returns error messages instead of raising, so they are reported
+    together with the editions' own."""
+    from .errors import PackError
+    from .handouts import build_handouts
+
+    try:
+        build_handouts(pack, handouts_dir, paper=paper, docs_dir=docs_dir, quiet=quiet, jobs=HANDOUT_JOBS)
+    except PackError as e:
+        return [str(p) for p in e.problems]
+    except BuildError as e:
+        return e.messages
+    except Exception as e:  # noqa: BLE001 - reported with the editions' errors, not as a traceback
+        return [f"handouts: {type(e).__name__}: {e}"]
+    return []
 
 
 def _swap(tmp: Path, out: Path, parts: list[str]) -> None:
@@ -112,35 +152,55 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     try:
-        handouts_dir = None
-        if handouts:
-            from .handouts import build_handouts
-
-            handouts_dir = tmp / "handouts"
-            docs_dir = config_file.parent / "docs"
-            build_handouts(pack, handouts_dir, paper=paper or pack.info.site.paper, docs_dir=docs_dir,
-                           quiet=quiet, jobs=2)
-            result.built.append("handouts")
+        # Handouts (WeasyPrint, in this process and its own workers), then the LMS exports, are
+        # made while the editions build in two worker processes: 2 cores stay busy. The editions
+        # link the PDFs by name and get copies once everything is done.
+        handouts_dir = tmp / "handouts" if handouts else None
         if not quiet:
-            echo(f"Building the {' and '.join(editions)} edition{'s' if len(editions) > 1 else ''} with MkDocs…")
+            what = " and ".join(editions)
+            echo(f"Building the {what} edition{'s' if len(editions) > 1 else ''} with MkDocs"
+                 f"{' while making the handouts' if handouts else ''}…")
         errors: list[str] = []
+        export_notes: list[str] | None = None
+
+        def run_exports() -> list[str] | None:
+            if not exports:
+                return None
+            from .export import export_pack
+
+            return export_pack(pack, tmp / "exports", quiet=quiet)
+
         jobs = [(str(config_file.resolve()), e, str(tmp / e), str(lessons.resolve()),
                  str(handouts_dir) if handouts_dir else None) for e in editions]
-        if len(jobs) == 1:
+        if len(jobs) == 1 and not handouts:
             outputs = [_edition_job(*jobs[0])]
         else:
             with ProcessPoolExecutor(max_workers=min(2, len(jobs))) as pool:
-                outputs = list(pool.map(_edition_job, *zip(*jobs)))
-        for msgs in outputs:
-            errors += [m[6:] for m in msgs if m.startswith("ERROR ")]
-            result.notes += [m for m in msgs if not m.startswith("ERROR ")]
+                futures = [pool.submit(_edition_job, *job) for job in jobs]
+                if handouts_dir is not None:
+                    errors += _make_handouts(pack, handouts_dir, paper=paper or pack.info.site.paper,
+                                             docs_dir=config_file.parent / "docs", quiet=quiet)
+                export_notes = run_exports()  # this process is free again while the editions finish
+                outputs = []
+                for edition, future in zip(editions, futures):
+                    try:
+                        outputs.append(future.result())
+                    except Exception as e:  # noqa: BLE001 - a crashed worker is reported with the rest
+                        outputs.append({"errors": [f"{edition} edition: the build process failed: {e!r}"],
+                                        "notes": [], "links": {}})
+        for output in outputs:
+            errors += output["errors"]
+            result.notes += output["notes"]
+        if handouts_dir is not None and not errors:
+            for edition, output in zip(editions, outputs):
+                errors += _copy_handouts(handouts_dir, tmp / edition, output["links"], edition)
         if errors:
             raise BuildError(errors)
+        if handouts_dir is not None:
+            result.built.append("handouts")
         result.built += list(editions)
         if exports:
-            from .export import export_pack
-
-            result.notes += export_pack(pack, tmp / "exports", quiet=quiet)
+            result.notes += export_notes if export_notes is not None else (run_exports() or [])
             result.built.append("exports")
         _swap(tmp, out, result.built)
     finally:

@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import hashlib
 import difflib
 import re
 import typing
@@ -19,6 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from . import model
 from .errors import PackError, Problem, display_path
@@ -113,12 +116,32 @@ def _plain(node: Any, path: Path_, f: YamlFile) -> Any:
     return node
 
 
+# Parsed files by content: ruamel's pure-Python parser is most of the cost of loading a pack, and
+# `casefile build` loads it in its own process and again in each edition's MkDocs build (worker
+# processes forked after the first load inherit this), `casefile serve` on every save.
+_PARSED: dict[tuple[str, bytes], tuple[Any, dict[Path_, tuple[int, int]], dict[Path_, tuple[int, int]]]] = {}
+
+
 def read_yaml(path: Path, root: Path | None = None) -> tuple[YamlFile, list[Problem]]:
     f = YamlFile(path=path, shown=display_path(path, root))
     try:
         raw = path.read_bytes()
     except OSError as e:
         return f, [Problem(f.shown, 1, 1, f"cannot read the file ({e.strerror}); check it exists and is readable")]
+    memo = (f.shown, hashlib.sha256(raw).digest())
+    if memo in _PARSED:
+        data, positions, key_positions = _PARSED[memo]
+        f.data, f.positions, f.key_positions = copy.deepcopy(data), dict(positions), dict(key_positions)
+        return f, []
+    f, problems = _parse(f, raw)
+    if not problems:
+        if len(_PARSED) > 5000:
+            _PARSED.clear()
+        _PARSED[memo] = (copy.deepcopy(f.data), dict(f.positions), dict(f.key_positions))
+    return f, problems
+
+
+def _parse(f: YamlFile, raw: bytes) -> tuple[YamlFile, list[Problem]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -152,13 +175,32 @@ def read_yaml(path: Path, root: Path | None = None) -> tuple[YamlFile, list[Prob
         hint = _yaml_hint(what)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return f, [Problem(f.shown, line, col, f"YAML syntax error: {what}; {hint}")]
+    except ReaderError as e:  # a character YAML forbids (control characters and the like)
+        line, col = _line_col(text, e.position)
+        char = e.character if isinstance(e.character, int) else 0
+        return f, [Problem(f.shown, line, col, f"the character U+{char:04X} is not allowed in YAML; delete it "
+                                               "(it is invisible in most editors)")]
     except YAMLError as e:  # pragma: no cover - ruamel always gives marks in practice
-        return f, [Problem(f.shown, 1, 1, f"YAML syntax error: {e}; fix the YAML syntax")]
+        first = str(e).strip().splitlines()[0] if str(e).strip() else "invalid YAML"
+        return f, [Problem(f.shown, 1, 1, f"YAML syntax error: {first}; fix the YAML syntax")]
     f.data = _plain(node, (), f)
     if not isinstance(f.data, dict):
         kind = type(f.data).__name__ if f.data is not None else "nothing"
         return f, [Problem(f.shown, 1, 1, f"the file must hold a mapping of keys (key: value), not {_kind(kind)}")]
     return f, []
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    """1-based line and column of a character index, counting line breaks as YAML does."""
+    line, col, i = 1, 1, 0
+    while i < min(pos, len(text)):
+        ch = text[i]
+        if ch in "\n\x85\u2028\u2029" or (ch == "\r" and text[i + 1:i + 2] != "\n"):
+            line, col = line + 1, 1
+        elif ch != "\r":
+            col += 1
+        i += 1
+    return line, col
 
 
 def _kind(name: str) -> str:

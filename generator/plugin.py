@@ -96,26 +96,25 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
                 config.extra_css.append(css)
         if f"{ASSET_URI}/casefile.js" not in [str(j) for j in config.extra_javascript]:
             config.extra_javascript.append(f"{ASSET_URI}/casefile.js")
+        if self.edition == "teacher" and f"{ASSET_URI}/check-answers.js" not in [str(j) for j in config.extra_javascript]:
+            config.extra_javascript.append(f"{ASSET_URI}/check-answers.js")  # teacher edition only
         if str(self.lessons_dir) not in config.watch:
             config.watch.append(str(self.lessons_dir))
         return config
 
     def _handout_files(self) -> dict[str, dict[str, str]]:
-        """Handout PDFs this edition may link to, from a folder built by `casefile handouts`."""
+        """Handout PDFs this edition may link to. The names follow from the pack (worksheet_name,
+        key_name), so `casefile build` can link them while the PDFs are still being made and copy
+        them in afterwards ($CASEFILE_HANDOUTS_LATER=1). A plain `mkdocs build`/`serve` with a
+        `handouts:` folder links only the PDFs that folder already holds."""
         if not self.handouts_dir:
             return {}
-        from .handouts import key_name, worksheet_name
+        from .handouts import pack_handout_names
 
-        out: dict[str, dict[str, str]] = {}
-        for lesson in self.pack.lessons:
-            names = {"worksheet": worksheet_name(lesson.id), "key": key_name(lesson.id)}
-            found = {}
-            for kind, name in names.items():
-                folder = "student" if kind == "worksheet" else "teacher"
-                if (self.handouts_dir / folder / name).exists():
-                    found[kind] = name
-            out[lesson.id] = found
-        return out
+        later = os.environ.get("CASEFILE_HANDOUTS_LATER") == "1"
+        return {owner: {kind: name for kind, name in names.items()
+                        if later or (self.handouts_dir / handout_folder(name) / name).exists()}
+                for owner, names in pack_handout_names(self.pack).items()}
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         docs_dir = Path(config.docs_dir)
@@ -133,14 +132,17 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
             if existing is not None:
                 raise PluginError(f"docs/{page.uri} clashes with a generated page; rename it")
             files.append(File.generated(config, page.uri, content=page.markdown))
-        for name in ("casefile.css", "casefile.js", "vendor/iframe-worker-shim.js", "print/site-print.css"):
+        teacher_assets = ("check-answers.js",) if self.edition == "teacher" else ()
+        for name in ("casefile.css", "casefile.js", "vendor/iframe-worker-shim.js", "print/site-print.css", *teacher_assets):
             src = ASSETS / name
             if src.exists():
                 files.append(File.generated(config, f"{ASSET_URI}/{Path(name).name}", abs_src_path=str(src)))
-        if self.handouts_dir:
-            for target, name in sorted(renderer.linked_handouts.items()):
-                folder = "student" if name.endswith("-worksheet.pdf") else "teacher"
-                files.append(File.generated(config, target, abs_src_path=str(self.handouts_dir / folder / name)))
+        # target in the site -> PDF in the handouts folder; build_site hands this to `casefile build`
+        self.linked_handouts = {target: f"{handout_folder(name)}/{name}"
+                                for target, name in sorted(renderer.linked_handouts.items())}
+        if self.handouts_dir and os.environ.get("CASEFILE_HANDOUTS_LATER") != "1":
+            for target, rel in self.linked_handouts.items():
+                files.append(File.generated(config, target, abs_src_path=str(self.handouts_dir / rel)))
         nav = renderer.nav(*doc_nav(pages))
         config.nav = _nav_config(nav)
         return files
@@ -153,6 +155,13 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         server.watch(str(self.lessons_dir))
         return server
+
+
+def handout_folder(name: str) -> str:
+    """The handouts subfolder a PDF is written to (generator.handouts decides)."""
+    from .handouts import handout_folder as folder
+
+    return folder(name)
 
 
 def _nav_config(nav: list[Any]) -> list[dict[str, Any]]:
@@ -170,8 +179,13 @@ class BuildFailed(Exception):
 
 
 def build_site(config_file: Path, edition: str, site_dir: Path, *, lessons: Path | None = None,
-               handouts: Path | None = None) -> list[str]:
-    """Build one edition with MkDocs (strict). Returns MkDocs' warnings; raises BuildFailed."""
+               handouts: Path | None = None, handouts_later: bool = False,
+               linked_handouts: dict[str, str] | None = None) -> list[str]:
+    """Build one edition with MkDocs (strict). Returns MkDocs' warnings; raises BuildFailed.
+
+    handouts_later: link the handout PDFs named after the pack without copying them (they are
+    being made meanwhile); the caller copies them in. linked_handouts, when given, is filled with
+    {target in the site: path under the handouts folder} of every PDF this edition links to."""
     import logging
 
     from mkdocs.commands.build import build
@@ -186,6 +200,10 @@ def build_site(config_file: Path, edition: str, site_dir: Path, *, lessons: Path
         os.environ["CASEFILE_HANDOUTS"] = str(handouts)
     else:
         os.environ.pop("CASEFILE_HANDOUTS", None)
+    if handouts and handouts_later:
+        os.environ["CASEFILE_HANDOUTS_LATER"] = "1"
+    else:
+        os.environ.pop("CASEFILE_HANDOUTS_LATER", None)
     messages: list[str] = []
 
     class Collect(logging.Handler):
@@ -202,6 +220,9 @@ def build_site(config_file: Path, edition: str, site_dir: Path, *, lessons: Path
     try:
         cfg = load_config(str(config_file), site_dir=str(site_dir), strict=True)
         build(cfg)
+        if linked_handouts is not None:
+            plugin = cfg.plugins.get("casefile")
+            linked_handouts.update(getattr(plugin, "linked_handouts", {}))
     except (Abort, ConfigurationError, MkDocsException, PluginError) as e:
         raise BuildFailed(messages or [f"{edition} edition: {e}"]) from None
     finally:
