@@ -25,6 +25,7 @@ needs SOURCE_DATE_EPOCH (set from the pack when missing). WeasyPrint's warnings 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import re
@@ -153,14 +154,9 @@ def _env() -> jinja2.Environment:
     return env
 
 
-_ENV: jinja2.Environment | None = None
-
-
+@functools.cache
 def env() -> jinja2.Environment:
-    global _ENV
-    if _ENV is None:
-        _ENV = _env()
-    return _ENV
+    return _env()
 
 
 def _part(template: str, **ctx: Any) -> Markup:

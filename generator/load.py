@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import hashlib
 import difflib
+import hashlib
 import re
 import typing
 from dataclasses import dataclass, field

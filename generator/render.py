@@ -7,6 +7,7 @@ MkDocs, and `casefile build --markdown-out` writes them to a folder. Nothing her
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import posixpath
@@ -73,14 +74,9 @@ def _env() -> jinja2.Environment:
     return env
 
 
-_ENV: jinja2.Environment | None = None
-
-
+@functools.cache
 def env() -> jinja2.Environment:
-    global _ENV
-    if _ENV is None:
-        _ENV = _env()
-    return _ENV
+    return _env()
 
 
 def content_version(pack: model.Pack, lesson: model.Lesson) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -39,3 +40,30 @@ def pack_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "lessons"
     shutil.copytree(FIXTURE_PACK, dest)
     return dest
+
+
+# ---------------------------------------------------------------- the browser (Playwright + Debian's chromium)
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def require(tool: str, present: bool, install: str) -> None:
+    """Skip when a tool is missing on a developer's machine; fail in CI (.ci/run sets CI)."""
+    if present:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{tool} is not installed; .ci/run installs {install}")
+    pytest.skip(f"{tool} is not installed (apt-get install {install})")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator["object"]:
+    require("chromium", Path(CHROMIUM).exists(), "chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

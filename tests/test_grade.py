@@ -8,7 +8,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -235,15 +234,7 @@ def test_check_answers_page_is_teacher_only(sites: Path) -> None:
 
 
 @pytest.mark.browser
-def test_browser_page_gives_the_same_totals_and_csv(sites: Path, cwd: Path) -> None:
-    from test_offline_browser import ARGS, CHROMIUM
-
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
+def test_browser_page_gives_the_same_totals_and_csv(sites: Path, cwd: Path, browser) -> None:
     good = [
         write(cwd, "01-basics-ana.casefile.json", answer_file("01-basics", "Ana Example", BASICS_RIGHT)),
         write(cwd, "02-open-ana.casefile.json", answer_file("02-open", "ana example", OPEN)),
@@ -255,29 +246,26 @@ def test_browser_page_gives_the_same_totals_and_csv(sites: Path, cwd: Path) -> N
     python_csv = (cwd / "grades" / "gradebook.csv").read_bytes()
     expected = list(csv.reader(io.StringIO(python_csv.decode("utf-8-sig"))))
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(accept_downloads=True)
-        page.goto((sites / "teacher" / "teacher" / "check-answers.html").as_uri())
-        page.set_input_files("#cf-grader-files", [str(f) for f in good + bad])
-        page.wait_for_selector("#cf-grader-table table", timeout=10000)
-        rows = page.eval_on_selector_all("#cf-grader-table tr", "trs => trs.map(tr => [...tr.cells].map(c => c.textContent))")
-        assert rows == expected
-        assert page.inner_text("#cf-grader-summary").startswith("Graded 4 files for 3 students. 3 open answers to score.")
-        shown = page.eval_on_selector_all("#cf-grader-problems li", "lis => lis.map(li => li.textContent)")
-        # Same messages, except the JSON parser's own words for the broken file.
-        broken = [m for m in shown if m.startswith("broken.json: not valid JSON (")]
-        assert len(broken) == 1 and broken[0].endswith(f"); the file is damaged: {REDOWNLOAD}")
-        assert [m for m in shown if m not in broken] == [m for m in messages if not m.startswith("broken.json")]
-        with page.expect_download() as dl:
-            page.click("#cf-grader-csv")
-        assert Path(dl.value.path()).read_bytes() == python_csv
-        # The pure-JS SHA-256 (for pages without crypto.subtle) agrees with Python's.
-        text = canonical({"b": "Zoë ✓ " * 40, "a": [1, {"z": None, "y": True}]})
-        js = page.evaluate("t => casefileCheck.sha256Pure(new TextEncoder().encode(t))", text)
-        assert js == hashlib.sha256(text.encode()).hexdigest()
-        assert page.evaluate("o => casefileCheck.canonical(o)", json.loads(text)) == text
-        browser.close()
+    page = browser.new_page(accept_downloads=True)
+    page.goto((sites / "teacher" / "teacher" / "check-answers.html").as_uri())
+    page.set_input_files("#cf-grader-files", [str(f) for f in good + bad])
+    page.wait_for_selector("#cf-grader-table table", timeout=10000)
+    rows = page.eval_on_selector_all("#cf-grader-table tr", "trs => trs.map(tr => [...tr.cells].map(c => c.textContent))")
+    assert rows == expected
+    assert page.inner_text("#cf-grader-summary").startswith("Graded 4 files for 3 students. 3 open answers to score.")
+    shown = page.eval_on_selector_all("#cf-grader-problems li", "lis => lis.map(li => li.textContent)")
+    # Same messages, except the JSON parser's own words for the broken file.
+    broken = [m for m in shown if m.startswith("broken.json: not valid JSON (")]
+    assert len(broken) == 1 and broken[0].endswith(f"); the file is damaged: {REDOWNLOAD}")
+    assert [m for m in shown if m not in broken] == [m for m in messages if not m.startswith("broken.json")]
+    with page.expect_download() as dl:
+        page.click("#cf-grader-csv")
+    assert Path(dl.value.path()).read_bytes() == python_csv
+    # The pure-JS SHA-256 (for pages without crypto.subtle) agrees with Python's.
+    text = canonical({"b": "Zoë ✓ " * 40, "a": [1, {"z": None, "y": True}]})
+    js = page.evaluate("t => casefileCheck.sha256Pure(new TextEncoder().encode(t))", text)
+    assert js == hashlib.sha256(text.encode()).hexdigest()
+    assert page.evaluate("o => casefileCheck.canonical(o)", json.loads(text)) == text
     assert [s.name for s in result.students] == ["=Bo, the 2nd", "Ana Example", "Zoë"]
 
 

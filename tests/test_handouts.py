@@ -288,32 +288,22 @@ def test_site_ships_the_print_stylesheet(fixture_site: Path) -> None:
 
 
 @pytest.mark.browser
-def test_browser_print_of_a_lesson_page_shows_the_print_form(fixture_site: Path) -> None:
+def test_browser_print_of_a_lesson_page_shows_the_print_form(fixture_site: Path, browser) -> None:
     """Printing a lesson page from the browser: no navigation, exercises framed, writing space shown."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        page.goto((fixture_site / "student" / "lessons" / "02-open.html").as_uri())
-        page.emulate_media(media="print")
-        for hidden in (".md-header", ".md-sidebar--primary", ".md-footer", ".cf-feedback"):
-            loc = page.locator(hidden).first
-            assert loc.count() == 0 or not loc.is_visible(), f"{hidden} prints"
-        area = page.locator("textarea").first
-        assert area.is_visible()
-        assert area.bounding_box()["height"] >= 5 * 28  # 5 ruled lines of 8 mm (about 30 px each)
-        assert "Name" in page.evaluate("getComputedStyle(document.querySelector('.cf-lesson'), '::after').content")
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "browser-print-02-open.png"), full_page=True)
-        pdf = page.pdf(format="A4")
-        assert pdf.startswith(b"%PDF")
-        browser.close()
+    page = browser.new_page()
+    page.goto((fixture_site / "student" / "lessons" / "02-open.html").as_uri())
+    page.emulate_media(media="print")
+    for hidden in (".md-header", ".md-sidebar--primary", ".md-footer", ".cf-feedback"):
+        loc = page.locator(hidden).first
+        assert loc.count() == 0 or not loc.is_visible(), f"{hidden} prints"
+    area = page.locator("textarea").first
+    assert area.is_visible()
+    assert area.bounding_box()["height"] >= 5 * 28  # 5 ruled lines of 8 mm (about 30 px each)
+    assert "Name" in page.evaluate("getComputedStyle(document.querySelector('.cf-lesson'), '::after').content")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-print-02-open.png"), full_page=True)
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
 
 
 def _overflowing_boxes(html: str, paper: str) -> tuple[int, list[tuple[int, str, float]]]:
