@@ -211,7 +211,8 @@ class Renderer:
         """Navigation: generated pages first, then the hand-written ones, teacher pages last."""
         pack = self.pack
         nav: list[NavItem] = [("Home", "index.md")]
-        nav.append(("Lessons", [(f"{n}. {lesson.title}", f"lessons/{lesson.id}.md") for n, lesson in enumerate(pack.lessons, 1)]))
+        nav.append(("Lessons", _chunked([(f"{n}. {lesson.title}", f"lessons/{lesson.id}.md")
+                                         for n, lesson in enumerate(pack.lessons, 1)])))
         nav.append(("The article" if len(pack.sources) == 1 else "Sources",
                     f"source/{pack.sources[0].id}.md" if len(pack.sources) == 1
                     else [(s.title, f"source/{s.id}.md") for s in pack.sources]))
@@ -221,8 +222,8 @@ class Renderer:
         nav.extend(docs)
         if self.edition == "teacher":
             section: list[NavItem] = list(teacher_docs)
-            section.append(("Lesson guides", [(f"{n}. {lesson.title}", f"teacher/guide/{lesson.id}.md")
-                                              for n, lesson in enumerate(pack.lessons, 1)]))
+            section.append(("Lesson guides", _chunked([(f"{n}. {lesson.title}", f"teacher/guide/{lesson.id}.md")
+                                                       for n, lesson in enumerate(pack.lessons, 1)])))
             if pack.claims:
                 section.append(("Claim register", "teacher/claims.md"))
             if pack.references:
@@ -230,6 +231,18 @@ class Renderer:
             section.append(("Check answers", "teacher/check-answers.md"))
             nav.append(("For teachers", section))
         return nav
+
+
+NAV_CHUNK = 10
+
+
+def _chunked(items: list[NavItem]) -> list[NavItem]:
+    """A long lesson list in groups of ten ("Lessons 11–20"): with the theme's navigation.prune,
+    a page then carries only its own group's links, so page weight stays flat as a pack grows."""
+    if len(items) <= 2 * NAV_CHUNK:
+        return items
+    return [(f"Lessons {i + 1}–{min(i + NAV_CHUNK, len(items))}", items[i:i + NAV_CHUNK])
+            for i in range(0, len(items), NAV_CHUNK)]
 
 
 def render(pack: model.Pack, edition: Edition, handouts: dict[str, dict[str, str]] | None = None) -> list[Page]:
