@@ -10,7 +10,7 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
 ParaId = Annotated[str, StringConstraints(pattern=r"^p[1-9][0-9]*$")]
@@ -392,24 +392,34 @@ class Pack(BaseModel):
     references: list[Reference]
     glossary: list[GlossaryTerm]
     lessons: list[Lesson]
+    # id -> item per list, rebuilt whenever the list object changes (edition.view assigns new lists)
+    _index: dict[str, tuple[list[Any], dict[str, Any]]] = PrivateAttr(default_factory=dict)
 
-    # convenient look-ups ------------------------------------------------
+    # convenient look-ups (by id, in constant time: lessons look up claims and terms) -------------
+    def _by_id(self, name: str) -> dict[str, Any]:
+        items = getattr(self, name)
+        hit = self._index.get(name)
+        if hit is None or hit[0] is not items:
+            hit = (items, {x.id: x for x in reversed(items)})  # reversed: the first of duplicates wins
+            self._index[name] = hit
+        return hit[1]
+
     def source(self, source_id: str | None = None) -> Source:
         if source_id is None:
             return self.sources[0]
-        return next(s for s in self.sources if s.id == source_id)
+        return self._by_id("sources")[source_id]
 
     def lesson_source(self, lesson: Lesson) -> Source:
         return self.source(lesson.source)
 
     def claim(self, claim_id: str) -> Claim:
-        return next(c for c in self.claims if c.id == claim_id)
+        return self._by_id("claims")[claim_id]
 
     def term(self, term_id: str) -> GlossaryTerm:
-        return next(t for t in self.glossary if t.id == term_id)
+        return self._by_id("glossary")[term_id]
 
     def reference(self, ref_id: str) -> Reference:
-        return next(r for r in self.references if r.id == ref_id)
+        return self._by_id("references")[ref_id]
 
 
 # Top-level file kinds, for the JSON schema writer and the loader.
