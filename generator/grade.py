@@ -133,6 +133,21 @@ def highlight_found(key: str, spans: list[str], paragraph: str, keys: list[str] 
     return False
 
 
+def _pairs(pts: float, key: list[tuple[str, str, str, str]], answer: dict[str, str], shown: dict[str, str],
+           verb: str, missing: str, lines: list[Line]) -> float:
+    """Classify and match: each (item id, right choice, item text, why) of the key against the
+    student's {item id: choice}; a line per item, points in proportion to those right."""
+    n = 0
+    for item, right, text, why in key:
+        got = answer.get(item)
+        ok = got == right
+        n += ok
+        said = f"{verb} “{shown[got]}”" if got else missing
+        lines.append(Line(ok, f"“{to_plain(text)}”: {said}" + ("" if ok else f", should be “{shown[right]}”")
+                          + f". {to_html(why, inline=True)}"))
+    return round2(pts * n / len(key))
+
+
 def score(ex: Any, answer: Any, pack: model.Pack) -> tuple[float, list[Line]]:
     """Points for one auto-gradable answer (already shape-checked), with the why line by line."""
     pts = ex.points
@@ -150,28 +165,14 @@ def score(ex: Any, answer: Any, pack: model.Pack) -> tuple[float, list[Line]]:
             return round2(pts * max(0, right - wrong) / len(key)), lines
         return (float(pts) if set(picked) == key else 0.0), lines
     if ex.type == "classify":
-        labels = {c.id: c.label for c in ex.categories}
-        n = 0
-        for it in ex.items:
-            got = answer.get(it.id)
-            ok = got == it.answer
-            n += ok
-            said = f"put in “{_e(labels[got])}”" if got else "not sorted"
-            lines.append(Line(ok, f"“{to_plain(it.text)}”: {said}" + ("" if ok else f", should be “{_e(labels[it.answer])}”")
-                              + f". {to_html(it.why, inline=True)}"))
-        return round2(pts * n / len(ex.items)), lines
+        labels = {c.id: _e(c.label) for c in ex.categories}
+        return _pairs(pts, [(it.id, it.answer, it.text, it.why) for it in ex.items], answer,
+                      labels, "put in", "not sorted", lines), lines
     if ex.type == "match":
+        rights = {x.id: to_plain(x.text) for x in ex.right}
         lefts = {x.id: x.text for x in ex.left}
-        rights = {x.id: x.text for x in ex.right}
-        n = 0
-        for p in ex.answer:
-            got = answer.get(p.left)
-            ok = got == p.right
-            n += ok
-            said = f"matched with “{to_plain(rights[got])}”" if got else "not matched"
-            lines.append(Line(ok, f"“{to_plain(lefts[p.left])}”: {said}" + ("" if ok else f", should be “{to_plain(rights[p.right])}”")
-                              + f". {to_html(p.why, inline=True)}"))
-        return round2(pts * n / len(ex.answer)), lines
+        return _pairs(pts, [(p.left, p.right, lefts[p.left], p.why) for p in ex.answer], answer,
+                      rights, "matched with", "not matched", lines), lines
     if ex.type == "order":
         texts = {i.id: to_plain(i.text) for i in ex.items}
         given = list(answer)
@@ -445,13 +446,6 @@ def grade(pack: model.Pack, files: list[Path], out: Path) -> GradeResult:
         p.write_text(report_html(pack, st), encoding="utf-8")
         reports.append(p)
     return GradeResult(ordered, problems, notes, gradebook, reports)
-
-
-def grade_files(pack: model.Pack, files: list[Path], out: Path) -> str:
-    """Grade, write out/gradebook.csv and out/reports/; the summary to print (problems included).
-    Raises GradeError when no file could be graded."""
-    result = grade(pack, files, out)
-    return "\n".join(result.problems + [result.summary])
 
 
 # ---------------------------------------------------------------- outputs

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from conftest import FIXTURE_PACK, build_pack
 from generator.cli import main
-from generator.grade import GradeError, canonical, checksum, grade, grade_files, score
+from generator.grade import GradeError, canonical, checksum, grade, score
 from generator.load import load_pack
 from generator.render import content_version
 
@@ -105,7 +105,9 @@ def test_gradebook_merges_files_per_student_in_pack_order(cwd: Path) -> None:
         write(cwd, "02-open-ana.casefile.json", answer_file("02-open", "  ana   example ", OPEN)),
         write(cwd, "01-basics-bo.casefile.json", answer_file("01-basics", "=Bo, the 2nd", BASICS_PARTLY)),
     ]
-    summary = grade_files(PACK, files, cwd / "grades")
+    result = grade(PACK, files, cwd / "grades")
+    assert result.problems == []
+    summary = result.summary
     assert summary.splitlines()[:3] == ["Graded 3 files for 2 students.", "  Gradebook: grades/gradebook.csv",
                                         "  Reports:   grades/reports/ (2)"]
     assert "3 open answers to score" in summary
@@ -187,7 +189,7 @@ def test_bad_files_are_listed_good_ones_still_graded(cwd: Path) -> None:
 def test_nothing_gradable_raises_with_every_message(cwd: Path) -> None:
     bad, messages = bad_files(cwd)
     with pytest.raises(GradeError) as err:
-        grade_files(PACK, bad + [cwd / "missing.json"], cwd / "g")
+        grade(PACK, bad + [cwd / "missing.json"], cwd / "g")
     assert err.value.messages == messages + ["missing.json: file not found; check the name"]
     assert not (cwd / "g").exists()
 

@@ -641,7 +641,9 @@
     if (root && !root.dataset.cfReady) { root.dataset.cfReady = "1"; initLesson(root); }
   }
 
-  window.casefile = { sha256hex: function (s) { return hex(sha256(utf8(s))); }, canon: canon };
+  // Shared with check-answers.js (teacher edition), which scores the same answer files.
+  window.casefile = { sha256hex: function (s) { return hex(sha256(utf8(s))); },
+                      sha256: function (bytes) { return hex(sha256(bytes)); }, canon: canon };
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

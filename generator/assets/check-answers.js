@@ -11,71 +11,14 @@
   var CONFIDENCES = ["high", "medium", "low", "unverified", ""];
 
   // ------------------------------------------------------------ checksum (contract: answerfile.md)
-  function canonical(v) {
-    if (Array.isArray(v)) return "[" + v.map(canonical).join(",") + "]";
-    if (v !== null && typeof v === "object") {
-      return "{" + Object.keys(v).sort().map(function (k) {
-        return JSON.stringify(k) + ":" + canonical(v[k]);
-      }).join(",") + "}";
-    }
-    return JSON.stringify(v);
-  }
-
-  // Small pure-JS SHA-256, for pages where crypto.subtle is missing (http:// on a school network).
-  var K = [];
-  (function () {
-    var n = 2, found = 0;
-    function frac(x) { return ((x - Math.floor(x)) * 4294967296) >>> 0; }
-    while (found < 64) {
-      var prime = true;
-      for (var d = 2; d * d <= n; d++) if (n % d === 0) { prime = false; break; }
-      if (prime) K[found++] = frac(Math.pow(n, 1 / 3));
-      n++;
-    }
-  })();
-  function sha256Pure(bytes) {
-    var H = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
-    var len = bytes.length, total = ((len + 9 + 63) >> 6) << 6;
-    var m = new Uint8Array(total);
-    m.set(bytes);
-    m[len] = 0x80;
-    var bits = len * 8;
-    m[total - 4] = bits >>> 24; m[total - 3] = bits >>> 16; m[total - 2] = bits >>> 8; m[total - 1] = bits;
-    m[total - 5] = Math.floor(len / 536870912);
-    var w = new Array(64);
-    function rotr(x, r) { return (x >>> r) | (x << (32 - r)); }
-    for (var off = 0; off < total; off += 64) {
-      for (var i = 0; i < 16; i++) {
-        w[i] = (m[off + 4 * i] << 24) | (m[off + 4 * i + 1] << 16) | (m[off + 4 * i + 2] << 8) | m[off + 4 * i + 3];
-      }
-      for (i = 16; i < 64; i++) {
-        var s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
-        var s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
-        w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
-      }
-      var a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
-      for (i = 0; i < 64; i++) {
-        var t1 = (h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i]) | 0;
-        var t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-        h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
-      }
-      H[0] = (H[0] + a) | 0; H[1] = (H[1] + b) | 0; H[2] = (H[2] + c) | 0; H[3] = (H[3] + d) | 0;
-      H[4] = (H[4] + e) | 0; H[5] = (H[5] + f) | 0; H[6] = (H[6] + g) | 0; H[7] = (H[7] + h) | 0;
-    }
-    return H.map(function (x) { return ("00000000" + (x >>> 0).toString(16)).slice(-8); }).join("");
-  }
-  function sha256(text) {
-    var bytes = new TextEncoder().encode(text);
-    var subtle = window.crypto && window.crypto.subtle;
-    if (!subtle || !window.isSecureContext) return Promise.resolve(sha256Pure(bytes));
-    return subtle.digest("SHA-256", bytes).then(function (buf) {
-      return Array.prototype.map.call(new Uint8Array(buf), function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
-    }, function () { return sha256Pure(bytes); });
-  }
+  // The same canonical JSON and pure-JS SHA-256 as the student pages: casefile.js, which every page
+  // of both editions loads before this script.
+  function canonical(v) { return window.casefile.canon(v); }
+  function sha256Pure(bytes) { return window.casefile.sha256(bytes); }
   function checksumOf(data) {
     var body = {};
     Object.keys(data).forEach(function (k) { if (k !== "checksum") body[k] = data[k]; });
-    return sha256(canonical(body));
+    return Promise.resolve(sha256Pure(new TextEncoder().encode(canonical(body))));
   }
 
   // ------------------------------------------------------------ the same small rules as grade.py
