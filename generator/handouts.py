@@ -303,7 +303,8 @@ def documents(pack: model.Pack, docs_dir: Path | None = None) -> list[Doc]:
 
 # ---------------------------------------------------------------- PDF writing
 
-class _Collect(logging.Handler):
+class WarningCollector(logging.Handler):
+    """Keeps the warnings WeasyPrint logs (layout, fonts, fetches) while a document is laid out."""
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
@@ -319,7 +320,7 @@ def write_pdfs(files: list[tuple[str, str | None]], paper: str, pack: tuple[str,
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
-    collect = _Collect()
+    collect = WarningCollector()
     wlog = logging.getLogger("weasyprint")
     wlog.addHandler(collect)
     try:

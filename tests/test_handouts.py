@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from conftest import FIXTURE_PACK, ROOT
 from scan import INSTANT, MARKER
 
-from generator.handouts import (GUIDE_NAME, WORKSHOP_KEYS, WORKSHOP_WORKSHEETS, article_name, build_handouts,
-                                documents, key_name, worksheet_name, write_pdf)
+from generator.handouts import (GUIDE_NAME, WORKSHOP_KEYS, WORKSHOP_WORKSHEETS, WarningCollector, article_name,
+                                build_handouts, documents, key_name, worksheet_name, write_pdf)
 from generator.load import load_pack
 from generator.text import to_plain
 
@@ -38,15 +38,6 @@ PAGES_A4 = {
 }
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 @pytest.fixture(scope="module")
 def pack():
     return load_pack(FIXTURE_PACK).pack
@@ -57,7 +48,7 @@ def built(pack, tmp_path_factory):
     """The fixture pack's handouts, built the way `casefile build` does (2 worker processes)."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1714953600")
     out = tmp_path_factory.mktemp("handouts")
-    collect = _Collect()
+    collect = WarningCollector()
     logging.getLogger("casefile.handouts").addHandler(collect)
     try:
         files = build_handouts(pack, out, paper="a4", docs_dir=ROOT / "docs", quiet=True, jobs=2)

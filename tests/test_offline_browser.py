@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 
-
 pytestmark = pytest.mark.browser
 
 
-
-
-def test_search_works_from_file_url_with_no_request_leaving(browser, fixture_site: Path) -> None:
-    ctx = browser.new_context()
+def offline_context(browser, **options):
+    """A browser context that lets through only local pages (file:, data:, blob:, about:) and
+    records, then aborts, every other request."""
+    ctx = browser.new_context(**options)
     outside: list[str] = []
 
     def guard(route):
@@ -24,6 +23,11 @@ def test_search_works_from_file_url_with_no_request_leaving(browser, fixture_sit
         return route.abort()
 
     ctx.route("**/*", guard)
+    return ctx, outside
+
+
+def test_search_works_from_file_url_with_no_request_leaving(browser, fixture_site: Path) -> None:
+    ctx, outside = offline_context(browser)
     page = ctx.new_page()
     page.goto((fixture_site / "student" / "index.html").as_uri())
     assert page.title() == "Fixture pack"
@@ -44,18 +48,8 @@ def test_exercises_work_and_keep_answers_from_file_url(browser, fixture_site: Pa
     """From disk: instant feedback, answers kept across a reload, progress on the lesson list, download."""
     import json
 
-    ctx = browser.new_context(accept_downloads=True)
-    outside: list[str] = []
+    ctx, outside = offline_context(browser, accept_downloads=True)
     errors: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        if url.startswith(("file:", "data:", "blob:", "about:")):
-            return route.continue_()
-        outside.append(url)
-        return route.abort()
-
-    ctx.route("**/*", guard)
     page = ctx.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
     lesson = (fixture_site / "student" / "lessons" / "01-basics.html").as_uri()

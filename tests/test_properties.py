@@ -224,6 +224,11 @@ def write(pack: Path, name: str, content: str | bytes) -> None:
 @settings(max_examples=100)
 @given(st.lists(written_files(), min_size=1, max_size=2))
 def test_arbitrary_files_give_only_pack_errors(files: list[tuple[str, str | bytes]]) -> None:
+    check_with(files)
+
+
+def check_with(files: list[tuple[str, str | bytes]]) -> None:
+    """Write each (name, content) into a fresh copy of the fixture pack and check every guarantee."""
     pack = fresh_pack()
     try:
         for name, content in files:
@@ -252,12 +257,7 @@ def test_arbitrary_files_give_only_pack_errors(files: list[tuple[str, str | byte
 ])
 @pytest.mark.parametrize("name", ["pack.yml", "01-basics.yml", "claims.yml", "sources/memo.yml"])
 def test_known_awkward_documents(name: str, text: str) -> None:
-    pack = fresh_pack()
-    try:
-        write(pack, name, text)
-        assert_guarantees(pack)
-    finally:
-        shutil.rmtree(pack.parent, ignore_errors=True)
+    check_with([(name, text)])
 
 
 # ================================================================ 2. mutated valid files
@@ -371,12 +371,7 @@ def dump_any(data: Any) -> str | bytes:
 def test_mutated_files_give_only_pack_errors(data: st.DataObject) -> None:
     name = data.draw(st.sampled_from(EXISTING), label="file")
     text = dump_any(data.draw(mutated(name), label="mutated data"))
-    pack = fresh_pack()
-    try:
-        write(pack, name, text)
-        assert_guarantees(pack)
-    finally:
-        shutil.rmtree(pack.parent, ignore_errors=True)
+    check_with([(name, text)])
 
 
 @settings(max_examples=25)

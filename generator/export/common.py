@@ -73,16 +73,16 @@ def select(pack: model.Pack, lesson: str | None) -> Selection:
     return sel
 
 
-def split(questions: Iterable[Question], fmt: str) -> tuple[list[Question], list[tuple[Question, str]]]:
-    """(exported, [(left out, reason)]) for one format."""
-    kept, out = [], []
+def split(questions: Iterable[Question], fmt: str) -> tuple[list[Question], list[str]]:
+    """(exported, a note per question left out, with the reason) for one format."""
+    kept, notes = [], []
     for q in questions:
         reason = LEFT_OUT[fmt].get(q.kind)
         if reason:
-            out.append((q, reason))
+            notes.append(f"{fmt}: left out {q.key} ({q.kind}): {reason}")
         else:
             kept.append(q)
-    return kept, out
+    return kept, notes
 
 
 # ---------------------------------------------------------------- text

@@ -74,8 +74,8 @@ def write(sel: Selection, path) -> tuple[int, list[str]]:
     notes: list[str] = []
     essays = 0
     for lesson in sel.lessons:
-        kept, out = common.split(sel.questions[lesson.id], "gift")
-        notes += [f"gift: left out {q.key} ({q.kind}): {why}" for q, why in out]
+        kept, left_out = common.split(sel.questions[lesson.id], "gift")
+        notes += left_out
         if not kept:
             continue
         blocks.append(f"$CATEGORY: {_category(common.category_path(sel.pack, lesson))}")

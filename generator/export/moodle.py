@@ -124,8 +124,8 @@ def write(sel: Selection, path: Path) -> tuple[int, list[str]]:
     notes: list[str] = []
     orders = 0
     for lesson in sel.lessons:
-        kept, out = common.split(sel.questions[lesson.id], "moodle")
-        notes += [f"moodle: left out {q.key} ({q.kind}): {why}" for q, why in out]
+        kept, left_out = common.split(sel.questions[lesson.id], "moodle")
+        notes += left_out
         if not kept:
             continue
         cat = etree.SubElement(root, "question", type="category")
