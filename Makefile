@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.casefile-installed
 export NO_MKDOCS_2_WARNING ?= 1
 
-.PHONY: site test bench check serve clean
+.PHONY: site test test-fast bench check serve clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The inner loop: no whole-site builds, PDFs or browser (under a minute).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m 'not slow and not browser'
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -6,6 +6,7 @@ with CSS. Fields are marked teacher-only in model.py with `teacher()`; this modu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
@@ -15,6 +16,41 @@ from . import model
 
 Edition = Literal["student", "teacher"]
 EDITIONS: tuple[Edition, ...] = ("student", "teacher")
+
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Everything that differs by edition, as data. Templates and adapters ask this object
+    (`policy.keys`, `"claims" in policy.pages`); nothing else compares edition names."""
+
+    edition: Edition
+    keys: bool                       # answer keys, whys, model answers and teacher notes are rendered
+    encoded_instant_keys: bool       # instant-feedback exercises carry their key encoded (data-k)
+    pages: frozenset[str]            # generated page families this edition has
+    assets: tuple[str, ...]          # files under generator/assets/ copied into the site
+    handout_folders: frozenset[str]  # handout folders (student/, teacher/) this edition may link to
+    teacher_docs: bool               # hand-written pages under docs/teacher/ or marked `edition: teacher`
+    title_suffix: str                # added to the pack title when site.<edition>_title is not set
+
+
+COMMON_PAGES = frozenset({"home", "lesson", "source", "schedule", "glossary"})
+COMMON_ASSETS = ("casefile.css", "casefile.js", "vendor/iframe-worker-shim.js", "print/site-print.css")
+
+POLICIES: dict[str, Policy] = {
+    "student": Policy("student", keys=False, encoded_instant_keys=True, pages=COMMON_PAGES,
+                      assets=COMMON_ASSETS, handout_folders=frozenset({"student"}), teacher_docs=False,
+                      title_suffix=""),
+    "teacher": Policy("teacher", keys=True, encoded_instant_keys=False,
+                      pages=COMMON_PAGES | {"claims", "references", "guide", "check-answers"},
+                      assets=COMMON_ASSETS + ("check-answers.js",), handout_folders=frozenset({"student", "teacher"}),
+                      teacher_docs=True, title_suffix=" (teacher edition)"),
+}
+
+
+def policy(edition: Edition) -> Policy:
+    return POLICIES[edition]
+
 
 # Hand-written pages under docs/teacher/ (or with `edition: teacher` front matter) are teacher-only.
 TEACHER_DOCS_FOLDER = "teacher"

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from . import model
-from .edition import Edition, page_visible, public_fields, shows_key, view
+from .edition import Edition, page_visible, policy, public_fields, shows_key, view
 from .text import md_escape, to_html, to_plain
 
 NavItem = tuple[str, "str | list[NavItem]"]
@@ -152,7 +152,8 @@ class Renderer:
         def md(text: str | None, inline: bool = False) -> str:
             return to_html(text, para_href, inline=inline)
 
-        return dict(pack=self.pack, edition=self.edition, teacher=self.edition == "teacher", link=link,
+        return dict(pack=self.pack, edition=self.edition, policy=policy(self.edition),
+                    teacher=self.edition == "teacher", link=link,
                     href=href, md=md, mdi=lambda t: md(t, True), para_href=para_href,
                     shows_key=lambda ex: shows_key(ex, self.edition), obfuscate=obfuscate,
                     instant_key=instant_key, handout=lambda lid, kind: self._handout(uri, lid, kind), **kw)

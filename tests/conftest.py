@@ -67,3 +67,17 @@ def browser() -> Iterator["object"]:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# ---------------------------------------------------------------- tiers: `make test-fast` skips these
+
+SLOW_FIXTURES = {"fixture_site", "browser", "default_site"}
+SLOW_MODULES = {"test_handouts", "test_build_guarantees", "test_offline_browser", "test_browser"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Anything that builds a whole site, makes PDFs or drives Chromium is `slow`."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
