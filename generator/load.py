@@ -5,28 +5,22 @@
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
 import difflib
-import hashlib
 import re
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.reader import ReaderError
 
 from . import model
 from .errors import PackError, Problem, display_path
+from .limits import Limits, megabytes
+from .yaml_reader import Path_, YamlFile, read_yaml
 
-Path_ = tuple[Any, ...]
+__all__ = ["Loaded", "YamlFile", "Path_", "read_yaml", "load_pack", "validate", "did_you_mean", "enum_values"]
 LESSON_FILE = re.compile(r"^\d{2}-[a-z0-9][a-z0-9_-]*\.ya?ml$")
 SINGULAR = {
     "exercises": "exercise", "claims": "claim", "terms": "term", "references": "reference",
@@ -36,190 +30,11 @@ SINGULAR = {
 
 
 @dataclass
-class YamlFile:
-    """One parsed file: plain data plus the line/column of every key and value."""
-
-    path: Path
-    shown: str
-    data: Any = None
-    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-
-    def at(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
-        """Best position for a path: the value itself, else its key, else the nearest parent."""
-        path = tuple(path)
-        while True:
-            if key and path in self.key_positions:
-                return self.key_positions[path]
-            if path in self.positions:
-                return self.positions[path]
-            if path in self.key_positions:
-                return self.key_positions[path]
-            if not path:
-                return (1, 1)
-            path = path[:-1]
-
-    def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
-        line, col = self.at(path, key=key)
-        return Problem(self.shown, line, col, message)
-
-
-@dataclass
 class Loaded:
     pack: model.Pack
     files: dict[str, YamlFile]
     # where each object came from: ("lesson", id) -> file key, etc.
     origin: dict[tuple[str, str], str]
-
-
-# ------------------------------------------------------------------ YAML
-
-def _yaml() -> YAML:
-    y = YAML(typ="rt")
-    y.version = (1, 2)
-    y.allow_duplicate_keys = False
-    return y
-
-
-def _plain(node: Any, path: Path_, f: YamlFile) -> Any:
-    if isinstance(node, CommentedMap):
-        out: dict[Any, Any] = {}
-        for k in node:
-            try:
-                kl, kc, vl, vc = node.lc.data[k]
-                f.key_positions[path + (str(k),)] = (kl + 1, kc + 1)
-                f.positions[path + (str(k),)] = (vl + 1, vc + 1)
-            except (KeyError, AttributeError, TypeError, ValueError):
-                pass
-            out[str(k) if not isinstance(k, str) else k] = _plain(node[k], path + (str(k),), f)
-        return out
-    if isinstance(node, CommentedSeq):
-        items = []
-        for i, v in enumerate(node):
-            try:
-                il, ic = node.lc.data[i]
-                f.positions[path + (i,)] = (il + 1, ic + 1)
-            except (KeyError, AttributeError, TypeError, IndexError):
-                pass
-            items.append(_plain(v, path + (i,), f))
-        return items
-    if isinstance(node, (dt.datetime, dt.date)):
-        return node.isoformat()[:10] if not isinstance(node, dt.datetime) else node.isoformat()
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    return node
-
-
-# Parsed files by content: ruamel's pure-Python parser is most of the cost of loading a pack, and
-# `casefile build` loads it in its own process and again in each edition's MkDocs build (worker
-# processes forked after the first load inherit this), `casefile serve` on every save.
-_PARSED: dict[tuple[str, bytes], tuple[Any, dict[Path_, tuple[int, int]], dict[Path_, tuple[int, int]]]] = {}
-
-
-def read_yaml(path: Path, root: Path | None = None) -> tuple[YamlFile, list[Problem]]:
-    f = YamlFile(path=path, shown=display_path(path, root))
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return f, [Problem(f.shown, 1, 1, f"cannot read the file ({e.strerror}); check it exists and is readable")]
-    memo = (f.shown, hashlib.sha256(raw).digest())
-    if memo in _PARSED:
-        data, positions, key_positions = _PARSED[memo]
-        f.data, f.positions, f.key_positions = copy.deepcopy(data), dict(positions), dict(key_positions)
-        return f, []
-    f, problems = _parse(f, raw)
-    if not problems:
-        if len(_PARSED) > 5000:
-            _PARSED.clear()
-        _PARSED[memo] = (copy.deepcopy(f.data), dict(f.positions), dict(f.key_positions))
-    return f, problems
-
-
-def _parse(f: YamlFile, raw: bytes) -> tuple[YamlFile, list[Problem]]:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        return f, [Problem(f.shown, line, col,
-                           f"the file is not UTF-8 text (byte 0x{raw[e.start]:02x}); save it with UTF-8 encoding")]
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        return f, [Problem(f.shown, 1, 1, "the file is empty; fill it in or delete it")]
-    problems = []
-    for n, ln in enumerate(text.splitlines(), 1):
-        m = re.match(r"^( *)\t", ln)
-        if m:
-            problems.append(Problem(f.shown, n, len(m.group(1)) + 1,
-                                    "a tab is used for indentation; YAML needs spaces, so replace the tab with spaces"))
-    if problems:
-        return f, problems
-    try:
-        node = _yaml().load(text)
-    except DuplicateKeyError as e:
-        mark = e.problem_mark
-        key = re.search(r'found duplicate key "([^"]*)"', str(e))
-        name = f"'{key.group(1)}' " if key else ""
-        return f, [Problem(f.shown, mark.line + 1, mark.column + 1,
-                           f"duplicate key {name}in the same mapping; keep only one of them")]
-    except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        what = (e.problem or "invalid YAML").strip()
-        hint = _yaml_hint(what)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return f, [Problem(f.shown, line, col, f"YAML syntax error: {what}; {hint}")]
-    except ReaderError as e:  # a character YAML forbids (control characters and the like)
-        line, col = _line_col(text, e.position)
-        char = e.character if isinstance(e.character, int) else 0
-        return f, [Problem(f.shown, line, col, f"the character U+{char:04X} is not allowed in YAML; delete it "
-                                               "(it is invisible in most editors)")]
-    except YAMLError as e:  # pragma: no cover - ruamel always gives marks in practice
-        first = str(e).strip().splitlines()[0] if str(e).strip() else "invalid YAML"
-        return f, [Problem(f.shown, 1, 1, f"YAML syntax error: {first}; fix the YAML syntax")]
-    f.data = _plain(node, (), f)
-    if not isinstance(f.data, dict):
-        kind = type(f.data).__name__ if f.data is not None else "nothing"
-        return f, [Problem(f.shown, 1, 1, f"the file must hold a mapping of keys (key: value), not {_kind(kind)}")]
-    return f, []
-
-
-def _line_col(text: str, pos: int) -> tuple[int, int]:
-    """1-based line and column of a character index, counting line breaks as YAML does."""
-    line, col, i = 1, 1, 0
-    while i < min(pos, len(text)):
-        ch = text[i]
-        if ch in "\n\x85\u2028\u2029" or (ch == "\r" and text[i + 1:i + 2] != "\n"):
-            line, col = line + 1, 1
-        elif ch != "\r":
-            col += 1
-        i += 1
-    return line, col
-
-
-def _kind(name: str) -> str:
-    return {"list": "a list", "str": "a single text", "int": "a number", "float": "a number",
-            "bool": "true/false"}.get(name, name)
-
-
-def _yaml_hint(problem: str) -> str:
-    if "mapping values are not allowed" in problem:
-        return "a value containing ': ' must be quoted"
-    if "could not find expected ':'" in problem:
-        return "each key needs a colon; check the line above for a missing ':' or unclosed quote"
-    if "found unexpected end of stream" in problem or "while scanning a quoted scalar" in problem:
-        return "a quote is not closed"
-    if "but found '<scalar>'" in problem:
-        return "check for a quote that is not closed, or a wrong indentation, on this line or the one before"
-    if "found character '\\t'" in problem:
-        return "replace tabs with spaces"
-    return "check the indentation and quoting on this line and the one before"
 
 
 # ------------------------------------------------------------------ pydantic errors → problems
