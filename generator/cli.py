@@ -27,11 +27,11 @@ def fail(problems: list[str], what: str = "nothing was built") -> NoReturn:
     sys.exit(1)
 
 
-def load(lessons: Path) -> Any:
+def load(lessons: Path, docs_dir: Path | None = None, limits: Any = None) -> Any:
     from .load import load_pack
 
     try:
-        return load_pack(lessons)
+        return load_pack(lessons, limits=limits, docs_dir=docs_dir)
     except PackError as e:
         fail([str(p) for p in e.problems])
 
@@ -52,9 +52,17 @@ def main() -> None:
 
 @main.command()
 @LESSONS
-def check(lessons: Path) -> None:
+@CONFIG
+@click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Largest YAML file accepted, in MB (default 2, or CASEFILE_MAX_FILE_MB).")
+@click.option("--max-pack-mb", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Largest total of the pack's YAML files, in MB (default 50, or CASEFILE_MAX_PACK_MB).")
+def check(lessons: Path, config_file: Path, max_file_mb: float | None, max_pack_mb: float | None) -> None:
     """Check the lesson pack and print every problem, one per line."""
-    pack = load(lessons).pack
+    from .limits import Limits
+
+    pack = load(lessons, docs_dir=config_file.parent / "docs" if config_file.is_file() else None,
+                limits=Limits.from_env(max_file_mb, max_pack_mb)).pack
     n_ex = sum(len(lesson.exercises) for lesson in pack.lessons)
     click.echo(f"{lessons}: OK: {len(pack.lessons)} lessons, {n_ex} exercises, {len(pack.claims)} claims, "
                f"{len(pack.references)} references, {len(pack.glossary)} glossary terms; every quote matches its source.")
@@ -76,7 +84,7 @@ def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts
     """Build the student and teacher sites, handouts and exports into --out."""
     from .build import BuildError, build as do_build, write_markdown
 
-    loaded = load(lessons)
+    loaded = load(lessons, docs_dir=config_file.parent / "docs" if config_file.is_file() else None)
     editions = ("student", "teacher") if edition == "all" else (edition,)
     try:
         result = do_build(lessons, out, editions=editions, handouts=not no_handouts, exports=not no_exports,  # type: ignore[arg-type]

@@ -193,6 +193,9 @@ def _explain(err: dict[str, Any], f: YamlFile, root_cls: type[BaseModel]) -> Pro
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f.problem(path, f"{ctx}'{name}' must be a mapping of keys (key: value), not {_show(value)}")
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
+            return f.problem(path, f"{ctx}'{name}' is {_show(value)}, which is not a real date; write it as YYYY-MM-DD "
+                                   "with a month from 01 to 12 and a day that month has (like 2021-08-29)")
         return f.problem(path, f"{ctx}'{name}' must be a date like 2021-08-29, not {_show(value)}")
     if kind == "too_short":
         n = c.get("min_length", 1)
@@ -211,10 +214,11 @@ def _explain(err: dict[str, Any], f: YamlFile, root_cls: type[BaseModel]) -> Pro
 
 
 def validate(f: YamlFile, cls: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
-    try:
-        return cls.model_validate(f.data), []
-    except ValidationError as e:
-        errors = e.errors(include_url=False)
+    obj, problems, _ = validate_salvaging(f, cls)
+    return (obj if not problems else None), problems
+
+
+def _problems_of(errors: list[dict[str, Any]], f: YamlFile, cls: type[BaseModel]) -> list[Problem]:
     # A misspelt key shows up twice: as unknown, and as the required key it was meant to be.
     # Keep only the "did you mean" line.
     meant = set()
@@ -225,32 +229,172 @@ def validate(f: YamlFile, cls: type[BaseModel]) -> tuple[BaseModel | None, list[
             close = difflib.get_close_matches(str(err["loc"][-1]), keys, n=1, cutoff=0.6)
             if close:
                 meant.add(tuple(err["loc"])[:-1] + (close[0],))
-    return None, [_explain(err, f, cls) for err in errors
-                  if not (err["type"] == "missing" and tuple(err["loc"]) in meant)]
+    return [_explain(err, f, cls) for err in errors
+            if not (err["type"] == "missing" and tuple(err["loc"]) in meant)]
+
+
+# ------------------------------------------------------------------ every problem at once: keep what validated
+
+# The lists whose items are validated one by one: an invalid item is left out of the salvaged
+# object (and reported), so the rest of the file is still cross-checked.
+UNITS: dict[str, tuple[str, ...]] = {
+    "Lesson": ("exercises", "activities"), "Source": ("paragraphs",), "ClaimRegister": ("claims",),
+    "ReferenceRegister": ("references",), "Glossary": ("terms",),
+}
+
+
+@dataclass
+class Salvage:
+    """What was left out of a file to validate the rest: list name -> the ids of the items dropped
+    (None for an item without a usable id), and the top-level keys dropped."""
+
+    items: dict[str, list[str | None]]
+    keys: set[str]
+
+
+def validate_salvaging(f: YamlFile, cls: type[BaseModel]) -> tuple[BaseModel | None, list[Problem], Salvage | None]:
+    """The model, the problems, and (when there were problems) the object made of the parts that
+    did validate, with `f` re-pointed at that object's data; (None, problems, None) if nothing
+    sensible is left (a required top-level field is wrong or missing)."""
+    try:
+        return cls.model_validate(f.data), [], None
+    except ValidationError as e:
+        errors = e.errors(include_url=False)
+    problems = _problems_of(errors, f, cls)
+    units = UNITS.get(cls.__name__, ())
+    by_key = {fi.alias or n: fi for n, fi in cls.model_fields.items()}
+    drop_items: dict[str, set[int]] = {}
+    drop_keys: set[str] = set()
+    for err in errors:
+        path = _data_path(f.data, tuple(err["loc"]))
+        if len(path) >= 2 and path[0] in units and isinstance(path[1], int) \
+                and isinstance(f.data.get(path[0]), list) and path[1] < len(f.data[path[0]]):
+            drop_items.setdefault(path[0], set()).add(path[1])
+        elif path and isinstance(path[0], str) and path[0] in f.data and \
+                (path[0] not in by_key or not by_key[path[0]].is_required()):
+            drop_keys.add(path[0])
+        else:
+            return None, problems, None
+    data = {k: v for k, v in f.data.items() if k not in drop_keys}
+    for name, drop in drop_items.items():
+        data[name] = [v for i, v in enumerate(f.data[name]) if i not in drop]
+    try:
+        obj = cls.model_validate(data)
+    except ValidationError:
+        return None, problems, None
+    salvage = Salvage(items={name: [_raw_id(f.data[name][i]) for i in sorted(drop)] for name, drop in drop_items.items()},
+                      keys=drop_keys)
+
+    def remap(path: Path_) -> Path_ | None:
+        if path and path[0] in drop_keys:
+            return None
+        if len(path) >= 2 and path[0] in drop_items and isinstance(path[1], int):
+            drop = drop_items[path[0]]
+            if path[1] in drop:
+                return None
+            return (path[0], path[1] - sum(1 for d in drop if d < path[1])) + path[2:]
+        return path
+
+    for table in (f.positions, f.key_positions):
+        moved = {}
+        for path, pos in table.items():
+            new = remap(path)
+            if new is not None:
+                moved[new] = pos
+        table.clear()
+        table.update(moved)
+    f.data = data
+    return obj, problems, salvage
+
+
+def _raw_id(item: Any) -> str | None:
+    ident = item.get("id") if isinstance(item, dict) else None
+    return ident if isinstance(ident, str) and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", ident) else None
+
+
+# Cross-check messages that only say "X is not there" because X's item was left out above.
+_CONSEQUENCES: dict[str, tuple[str, bool]] = {  # list -> (pattern with the referred id, whole pack?)
+    "exercises": (r"exercise '([^']*)' is not in this lesson", False),
+    "activities": (r"the activities add up to ()", False),
+    "claims": (r"claim '([^']*)' is not in claims\.yml", True),
+    "references": (r"reference '([^']*)' is not in references\.yml", True),
+    "terms": (r"(?:vocabulary|see_also) '([^']*)' is not in (?:glossary\.yml|the glossary)", True),
+    "paragraphs": (r"paragraph '([^']*)' does not exist in source", True),
+}
+
+
+def drop_consequences(problems: list[Problem], salvaged: dict[str, Salvage]) -> list[Problem]:
+    """Leave out the cross-check problems caused only by an item already reported and left out."""
+    rules = []
+    for shown, s in salvaged.items():
+        for name, ids in s.items.items():
+            if name in _CONSEQUENCES:
+                pattern, pack_wide = _CONSEQUENCES[name]
+                rules.append((re.compile(pattern), None if pack_wide else shown, set(ids)))
+    if not rules:
+        return problems
+    out = []
+    for pr in problems:
+        for rx, only_file, ids in rules:
+            m = rx.search(pr.message)
+            if m and (only_file is None or pr.file == only_file) and (m.group(1) in ids or None in ids or not m.group(1)):
+                break
+        else:
+            out.append(pr)
+    return out
 
 
 # ------------------------------------------------------------------ the pack
 
-def load_pack(folder: Path) -> Loaded:
-    """Load and check a lesson folder; raise PackError listing every problem."""
+def _pack_size_problem(folder: Path, limits: Limits) -> Problem | None:
+    total = 0
+    for pattern in ("*.yml", "*.yaml", "sources/*.yml", "sources/*.yaml"):
+        for p in folder.glob(pattern):
+            try:
+                total += p.stat().st_size
+            except OSError:
+                continue
+    if total <= limits.pack_bytes:
+        return None
+    return Problem(display_path(folder), 1, 1, f"the pack's YAML files add up to {megabytes(total)}, more than the "
+                                                f"{megabytes(limits.pack_bytes)} a pack may hold; remove files that do not "
+                                                "belong, or allow more with --max-pack-mb (or CASEFILE_MAX_PACK_MB)")
+
+
+def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None = None) -> Loaded:
+    """Load and check a lesson folder; raise PackError listing every problem.
+
+    With `docs_dir` (the site's hand-written pages), the workshop guide named in pack.yml must exist there."""
     from .checks import check_pack  # checks needs Loaded
 
     folder = Path(folder)
+    limits = limits or Limits.from_env()
     problems: list[Problem] = []
     files: dict[str, YamlFile] = {}
     origin: dict[tuple[str, str], str] = {}
+    salvaged: dict[str, Salvage] = {}
+    unsound: list[str] = []  # files other than lessons that could not be read into the model at all
 
     if not folder.is_dir():
         raise PackError([Problem(display_path(folder), 1, 1, "lesson folder not found; run from the project folder or pass --lessons DIR")])
+    too_big = _pack_size_problem(folder, limits)
+    if too_big:
+        raise PackError([too_big])
 
     def parse(path: Path, cls: type[BaseModel]) -> Any:
-        f, errs = read_yaml(path)
+        f, errs = read_yaml(path, limits=limits)
         files[f.shown] = f
         if errs:
             problems.extend(errs)
+            if cls is not model.Lesson:
+                unsound.append(f.shown)
             return None
-        obj, errs = validate(f, cls)
+        obj, errs, salvage = validate_salvaging(f, cls)
         problems.extend(errs)
+        if salvage is not None:
+            salvaged[f.shown] = salvage
+        if obj is None and cls is not model.Lesson:
+            unsound.append(f.shown)
         return obj
 
     pack_path = folder / "pack.yml"
@@ -306,18 +450,40 @@ def load_pack(folder: Path) -> Loaded:
 
     # Cross-checks still run when only some lessons are broken, so every problem shows at once;
     # they need the pack file, sources and registers to be sound.
-    registers_broken = any(not LESSON_FILE.match(Path(pr.file).name) for pr in problems)
-    if info is None or registers_broken:
+    # Parts of a file that did not validate were left out of it (and reported); the parts that did
+    # are cross-checked like the rest.
+    if info is None or unsound:
         raise PackError(problems)
 
     ordered = [lessons[i] for i in info.lessons if lessons.get(i)]
-    pack = model.Pack(info=info, sources=sources, claims=claims, references=references,
-                      glossary=glossary, lessons=ordered)
+    try:
+        pack = model.Pack(info=info, sources=sources, claims=claims, references=references,
+                          glossary=glossary, lessons=ordered)
+    except ValidationError:
+        raise PackError(problems or [Problem(origin[("pack", "")], 1, 1, "the pack's files do not fit together; "
+                                                                          "fix the problems above and check again")])
     loaded = Loaded(pack=pack, files=files, origin=origin)
-    problems.extend(check_pack(loaded, present=set(lessons)))
+    problems.extend(drop_consequences(check_pack(loaded, present=set(lessons)), salvaged))
+    problems.extend(_guide_problems(info, files[origin[("pack", "")]], docs_dir))
     if problems:
         raise PackError(problems)
     return loaded
+
+
+def _guide_problems(info: model.PackInfo, f: YamlFile, docs_dir: Path | None) -> list[Problem]:
+    """The workshop guide is a file under docs/: it must be there, and may not point outside it."""
+    guide = info.workshop.guide if info.workshop else None
+    if not guide:
+        return []
+    at = ("workshop", "guide")
+    rel = Path(guide)
+    if rel.is_absolute() or ".." in rel.parts or "\\" in guide:
+        return [f.problem(at, f"workshop guide '{guide}' must be a path inside docs/ (like teacher/facilitator-guide.md), "
+                              "without '..' or a leading '/'")]
+    if docs_dir is not None and Path(docs_dir).is_dir() and not (Path(docs_dir) / rel).is_file():
+        return [f.problem(at, f"workshop guide '{guide}' is not in {display_path(Path(docs_dir))}/; create it there, "
+                              "or fix the path (it is relative to the docs folder)")]
+    return []
 
 
 def enum_values(e: type[Enum]) -> list[str]:
