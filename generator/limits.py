@@ -39,7 +39,9 @@ class Limits:
 
 
 def megabytes(n: int) -> str:
-    """1.5 MB, 2 MB, 0.2 MB: sizes as a teacher reads them."""
+    """1.5 MB, 2 MB, 15 KB: sizes as a teacher reads them."""
+    if n < MB // 10:
+        return f"{max(1, round(n / 1024))} KB"
     mb = n / MB
     return f"{mb:.0f} MB" if mb >= 10 or mb == int(mb) else f"{mb:.1f} MB"
 

@@ -210,6 +210,8 @@ def _explain(err: dict[str, Any], f: YamlFile, root_cls: type[BaseModel]) -> Pro
                "greater_than": "more than", "less_than": "less than"}[kind]
         return f.problem(path, f"{ctx}'{name}' must be {rel} {bound}, not {_show(value)}")
     msg = err.get("msg", "invalid value")
+    if kind == "url":  # the model's own words: "may only be an http://, https:// or relative address, …"
+        return f.problem(path, f"{ctx}'{name}' {msg}")
     return f.problem(path, f"{ctx}'{name}': {msg[0].lower() + msg[1:]}")
 
 
@@ -265,8 +267,16 @@ def validate_salvaging(f: YamlFile, cls: type[BaseModel]) -> tuple[BaseModel | N
     by_key = {fi.alias or n: fi for n, fi in cls.model_fields.items()}
     drop_items: dict[str, set[int]] = {}
     drop_keys: set[str] = set()
+    renamed: dict[str, str] = {}  # a misspelt top-level key -> the required key it was meant to be
+    for err in errors:
+        if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
+            close = difflib.get_close_matches(str(err["loc"][0]), list(by_key), n=1, cutoff=0.6)
+            if close and close[0] not in f.data and by_key[close[0]].is_required():
+                renamed[close[0]] = str(err["loc"][0])
     for err in errors:
         path = _data_path(f.data, tuple(err["loc"]))
+        if err["type"] == "missing" and len(path) == 1 and path[0] in renamed:
+            continue
         if len(path) >= 2 and path[0] in units and isinstance(path[1], int) \
                 and isinstance(f.data.get(path[0]), list) and path[1] < len(f.data[path[0]]):
             drop_items.setdefault(path[0], set()).add(path[1])
@@ -276,6 +286,8 @@ def validate_salvaging(f: YamlFile, cls: type[BaseModel]) -> tuple[BaseModel | N
         else:
             return None, problems, None
     data = {k: v for k, v in f.data.items() if k not in drop_keys}
+    for meant, written in renamed.items():
+        data[meant] = f.data[written]
     for name, drop in drop_items.items():
         data[name] = [v for i, v in enumerate(f.data[name]) if i not in drop]
     try:
@@ -285,7 +297,11 @@ def validate_salvaging(f: YamlFile, cls: type[BaseModel]) -> tuple[BaseModel | N
     salvage = Salvage(items={name: [_raw_id(f.data[name][i]) for i in sorted(drop)] for name, drop in drop_items.items()},
                       keys=drop_keys)
 
+    written_as = {written: meant for meant, written in renamed.items()}
+
     def remap(path: Path_) -> Path_ | None:
+        if path and path[0] in written_as:
+            return (written_as[path[0]],) + path[1:]
         if path and path[0] in drop_keys:
             return None
         if len(path) >= 2 and path[0] in drop_items and isinstance(path[1], int):

@@ -271,6 +271,9 @@ def syntax_problem(text: str, e: yaml.MarkedYAMLError) -> tuple[int, int, str]:
     lines = _lines(text)
     here = lines[line - 1] if 0 < line <= len(lines) else ""
 
+    if "maximum nesting depth" in problem:
+        return (line, col, "the YAML is nested too deeply here (more than 1000 levels); lesson files never need "
+                           "this much, so check for runaway brackets")
     if context == "while scanning a quoted scalar" and e.context_mark is not None:
         m = e.context_mark  # the quote never closes before the end of the file
         quote = lines[m.line][m.column: m.column + 1] if m.line < len(lines) else '"'

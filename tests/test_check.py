@@ -1,16 +1,28 @@
-"""Bad input never gives a traceback: every problem is one exact line with file:line:col, exit 1."""
+"""Bad input never gives a traceback: every problem is one exact line with file:line:col, exit 1.
+
+The corpus (tests/malformed/cases.yml) runs in this process through click's test runner, so the
+whole corpus takes seconds; a few hostile inputs also run as a real `python -m generator check`.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from generator.cli import main
 from malformed.corpus import load_cases, make_pack
 
 CASES = load_cases()
+CPU_LIMIT = 5.0
 
 
 def run_check(cwd: Path, lessons: str = "lessons") -> subprocess.CompletedProcess[str]:
@@ -18,22 +30,93 @@ def run_check(cwd: Path, lessons: str = "lessons") -> subprocess.CompletedProces
                           cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
-def test_corpus_is_big_enough() -> None:
-    assert len(CASES) >= 30
-    assert len({c["name"] for c in CASES}) == len(CASES)
+def run_in_process(cwd: Path, args: list[str]) -> tuple[Any, float]:
+    """(click result, CPU-seconds) of `casefile ARGS` run in this process with cwd as the current folder."""
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        start = time.process_time()
+        result = CliRunner().invoke(main, args, catch_exceptions=True)
+        return result, time.process_time() - start
+    finally:
+        os.chdir(old)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_malformed_pack_gives_exact_messages(case: dict, tmp_path: Path) -> None:
-    make_pack(case, tmp_path / "lessons")
-    r = run_check(tmp_path)
-    assert r.returncode == 1
-    assert "Traceback" not in r.stderr
-    lines = r.stderr.strip().splitlines()
+def tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def case_param(case: dict[str, Any]) -> Any:
+    marks = []
+    if case.get("xfail"):
+        marks.append(pytest.mark.xfail(reason=case["xfail"], strict=False))
+    if case.get("command") == "build":
+        marks.append(pytest.mark.slow)
+    return pytest.param(case, id=case["name"], marks=marks)
+
+
+def assert_refused(case: dict[str, Any], result: Any, cpu: float) -> None:
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"traceback: {result.exception!r}") from result.exception
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
     n = len(case["expected"])
     assert lines[:-1] == case["expected"]
-    assert lines[-1] == f"{n} problem{'s' if n != 1 else ''} found; nothing was built."
-    assert r.stdout == ""
+    assert lines[-1].startswith(f"{n} problem{'s' if n != 1 else ''} found; ")
+    assert result.stdout == ""
+    assert cpu < CPU_LIMIT, f"{cpu:.2f} CPU-s to reject"
+
+
+def test_corpus_is_big_enough() -> None:
+    assert len(CASES) >= 60
+    assert len({c["name"] for c in CASES}) == len(CASES)
+    assert all(c["expected"] and all("\n" not in line for line in c["expected"]) for c in CASES)
+
+
+@pytest.mark.parametrize("case", [case_param(c) for c in CASES if c.get("command", "check") == "check"])
+def test_malformed_pack_gives_exact_messages(case: dict, tmp_path: Path) -> None:
+    make_pack(case, tmp_path / "lessons")
+    config = ["--config", "mkdocs.yml"] if case.get("docs") else []
+    result, cpu = run_in_process(tmp_path, ["check", "--lessons", "lessons", *config, *case.get("args", [])])
+    assert_refused(case, result, cpu)
+    assert result.stderr.strip().splitlines()[-1].endswith("; nothing was built.")
+
+
+@pytest.mark.parametrize("case", [case_param(c) for c in CASES if not c.get("args")])
+def test_build_refuses_and_keeps_the_previous_site(case: dict, tmp_path: Path) -> None:
+    """`casefile build` reports the same lines and leaves the site it built before as it was."""
+    make_pack(case, tmp_path / "lessons")
+    previous = tmp_path / "site"
+    (previous / "student").mkdir(parents=True)
+    (previous / "student" / "index.html").write_text("<!doctype html><title>before</title>\n", encoding="utf-8")
+    (previous / "teacher").mkdir()
+    (previous / "teacher" / "index.html").write_text("<!doctype html><title>before, teacher</title>\n", encoding="utf-8")
+    before = tree_digest(previous)
+    config = "mkdocs.yml" if case.get("docs") else str(Path(__file__).resolve().parent.parent / "mkdocs.yml")
+    result, cpu = run_in_process(tmp_path, ["build", "--lessons", "lessons", "--config", config, "--out", "site",
+                                            "--no-handouts", "--no-exports", "--quiet"])
+    assert_refused(case, result, cpu if case.get("command") != "build" else 0.0)
+    assert tree_digest(previous) == before
+
+
+HOSTILE = ["yaml-billion-laughs", "yaml-nesting-20000-brackets", "huge-file-5mb"]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_input_in_a_real_process(name: str, tmp_path: Path) -> None:
+    """No traceback, no crash, exit 1, well under 5 CPU-s for the whole `python -m generator check`."""
+    case = next(c for c in CASES if c["name"] == name)
+    make_pack(case, tmp_path / "lessons")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    r = run_check(tmp_path)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines()[:-1] == case["expected"]
+    assert cpu < CPU_LIMIT
 
 
 def test_valid_fixture_passes(tmp_path: Path) -> None:
@@ -43,9 +126,9 @@ def test_valid_fixture_passes(tmp_path: Path) -> None:
 
 
 def test_missing_folder(tmp_path: Path) -> None:
-    r = run_check(tmp_path, "nowhere")
-    assert r.returncode == 1
-    assert r.stderr.splitlines()[0] == "nowhere:1:1: lesson folder not found; run from the project folder or pass --lessons DIR"
+    result, _ = run_in_process(tmp_path, ["check", "--lessons", "nowhere"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "nowhere:1:1: lesson folder not found; run from the project folder or pass --lessons DIR"
 
 
 def test_the_default_pack_checks_clean() -> None:
@@ -58,8 +141,8 @@ def test_the_default_pack_checks_clean() -> None:
 def test_committed_schemas_are_current(tmp_path: Path) -> None:
     """lessons/schema/ is what `casefile schema` writes from the models today."""
     root = Path(__file__).resolve().parent.parent
-    r = subprocess.run([sys.executable, "-m", "generator", "schema", "--out", str(tmp_path)], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    result, _ = run_in_process(root, ["schema", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
     for fresh in sorted(tmp_path.glob("*.json")):
         committed = root / "lessons" / "schema" / fresh.name
         assert committed.read_text() == fresh.read_text(), f"run `casefile schema`: {fresh.name} is stale"
