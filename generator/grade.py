@@ -24,6 +24,7 @@ from typing import Any
 from . import model
 from .checks import normalise
 from .errors import display_path
+from .limits import ANSWER_JSON_DEPTH, loads_bounded, visible_name
 from .render import content_version, kind_label
 from .text import to_html, to_plain
 
@@ -279,11 +280,14 @@ def read_answer_file(pack: model.Pack, path: Path) -> AnswerFile | list[str]:
     if len(raw) > MAX_BYTES:
         return [f"{name}: too large for an answer file ({len(raw)} bytes); pick the .casefile.json file the student downloaded"]
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = loads_bounded(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return [f"{name}: not UTF-8 text, so not an answer file; pick the .casefile.json file the student downloaded"]
     except json.JSONDecodeError as e:
         return [f"{name}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}); the file is damaged: {REDOWNLOAD}"]
+    except (ValueError, RecursionError):  # limits.loads_bounded: nested deeper than any answer file
+        return [f"{name}: nested more than {ANSWER_JSON_DEPTH} levels deep, so not an answer file; "
+                "pick the .casefile.json file the student downloaded"]
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return [f"{name}: not a Casefile answer file (no \"format\": \"{FORMAT}\"); pick the .casefile.json file the student downloaded"]
     if data.get("format_version") != FORMAT_VERSION or type(data.get("format_version")) is not int:
@@ -310,7 +314,7 @@ def read_answer_file(pack: model.Pack, path: Path) -> AnswerFile | list[str]:
         problems.append(f"{name}: saved from an older version of lesson '{lesson.id}' ({was}lesson version {data['lesson_version']}, now {now}); "
                         f"the exercises have changed since: ask the student to open the lesson again, check their answers and download a new file")
         return problems
-    student = data["student"]
+    student = visible_name(data["student"]) if isinstance(data["student"], str) else data["student"]
     if not isinstance(student, str) or not clean_name(student):
         problems.append(f"{name}: no student name; ask the student to type their name and download again")
     if not isinstance(data["saved_at"], str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,3 +81,14 @@ def loads_bounded(raw: str, limit: int = ANSWER_JSON_DEPTH) -> Any:
     if raw.count("[") + raw.count("{") > limit and json_depth_exceeded(raw, limit):
         raise ValueError("too deep")
     return json.loads(raw)
+
+
+# Direction overrides and other invisible format characters: in a name they can make "gnp.exe"
+# read as "exe.png" or hide text; a name never needs them.
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs"}
+
+
+def visible_name(text: str) -> str:
+    """A student's name without control, format (bidi override) or private-use characters."""
+    return "".join(ch if unicodedata.category(ch) not in _INVISIBLE else " " if ch in "\t\r\n" else ""
+                   for ch in text)
