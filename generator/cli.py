@@ -57,12 +57,20 @@ def main() -> None:
               help="Largest YAML file accepted, in MB (default 2, or CASEFILE_MAX_FILE_MB).")
 @click.option("--max-pack-mb", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Largest total of the pack's YAML files, in MB (default 50, or CASEFILE_MAX_PACK_MB).")
-def check(lessons: Path, config_file: Path, max_file_mb: float | None, max_pack_mb: float | None) -> None:
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an internal error.")
+def check(lessons: Path, config_file: Path, max_file_mb: float | None, max_pack_mb: float | None, debug: bool) -> None:
     """Check the lesson pack and print every problem, one per line."""
     from .limits import Limits
 
-    pack = load(lessons, docs_dir=config_file.parent / "docs" if config_file.is_file() else None,
-                limits=Limits.from_env(max_file_mb, max_pack_mb)).pack
+    try:
+        pack = load(lessons, docs_dir=config_file.parent / "docs" if config_file.is_file() else None,
+                    limits=Limits.from_env(max_file_mb, max_pack_mb)).pack
+    except Exception as e:  # noqa: BLE001 - a bug of ours: one line and a hint, not a traceback
+        if debug:
+            raise
+        fail([f"{lessons}: internal error while checking the pack ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
+              "this is a bug in Casefile: please report it with the file that causes it (run with --debug for the details)"],
+             "nothing was checked")
     n_ex = sum(len(lesson.exercises) for lesson in pack.lessons)
     click.echo(f"{lessons}: OK: {len(pack.lessons)} lessons, {n_ex} exercises, {len(pack.claims)} claims, "
                f"{len(pack.references)} references, {len(pack.glossary)} glossary terms; every quote matches its source.")

@@ -150,3 +150,21 @@ def test_committed_schemas_are_current(tmp_path: Path) -> None:
     kinds = set(lesson["$defs"]) & {"ChoiceExercise", "ClassifyExercise", "HighlightExercise", "OrderExercise",
                                     "MatchExercise", "ShortAnswerExercise", "ClaimAuditExercise", "LateralReadingExercise"}
     assert len(kinds) == 8
+
+
+def test_an_internal_error_is_one_line_with_a_hint(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import generator.checks
+
+    def broken(*args: Any, **kw: Any) -> Any:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(generator.checks, "check_pack", broken)
+    fixtures = Path(__file__).parent / "fixtures"
+    result, _ = run_in_process(fixtures, ["check", "--lessons", "pack"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "pack: internal error while checking the pack (KeyError: 'boom'); this is a bug in Casefile: please report it "
+        "with the file that causes it (run with --debug for the details)",
+        "1 problem found; nothing was checked."]
+    result, _ = run_in_process(fixtures, ["check", "--lessons", "pack", "--debug"])
+    assert isinstance(result.exception, KeyError)
