@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -25,14 +27,20 @@ class PackError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+@lru_cache(maxsize=64)
+def _resolved(base: str) -> Path:
+    return Path(base).resolve()
+
+
 def display_path(path: Path, root: Path | None = None) -> str:
     """A path as the user would type it: relative to the current folder when possible."""
     path = Path(path)
-    for base in (Path.cwd(), root):
+    full = path.resolve()
+    for base in (os.getcwd(), root):
         if base is None:
             continue
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            return full.relative_to(_resolved(str(base))).as_posix()
         except ValueError:
             continue
     return path.as_posix()

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
-                         SequenceEndEvent, SequenceStartEvent)
+                         SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
 
 from .errors import Problem, display_path
 from .limits import Limits, megabytes
@@ -128,11 +128,12 @@ def parse_into(f: YamlFile, raw: bytes, limits: Limits | None = None) -> list[Pr
         text = text[1:]
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return [Problem(f.shown, 1, 1, "the file is empty; fill it in or delete it")]
-    problems = [Problem(f.shown, n, len(m.group(1)) + 1,
-                        "a tab is used for indentation; YAML needs spaces, so replace the tab with spaces")
-                for n, m in ((n, re.match(r"^( *)\t", ln)) for n, ln in enumerate(text.splitlines(), 1)) if m]
-    if problems:
-        return problems
+    if "\t" in text:
+        problems = [Problem(f.shown, n, len(m.group(1)) + 1,
+                            "a tab is used for indentation; YAML needs spaces, so replace the tab with spaces")
+                    for n, m in ((n, re.match(r"^( *)\t", ln)) for n, ln in enumerate(text.splitlines(), 1)) if m]
+        if problems:
+            return problems
     try:
         f.data = _build(text, f, limits)
     except _Refused as r:
@@ -156,13 +157,23 @@ def parse_into(f: YamlFile, raw: bytes, limits: Limits | None = None) -> list[Pr
 
 def _build(text: str, f: YamlFile, limits: Limits) -> Any:
     """Plain data from libyaml's events, recording positions into f; raises _Refused or a YAML error."""
-    positions, key_positions = f.positions, f.key_positions
+    parser = yaml.CSafeLoader(text)
+    try:
+        return _walk(parser.get_event, f.positions, f.key_positions, limits)
+    finally:
+        parser.dispose()
+
+
+def _walk(get_event: Any, positions: dict[Path_, Pos], key_positions: dict[Path_, Pos], limits: Limits) -> Any:
     # One frame per open collection: [container, path, is_mapping, pending key or None, key mark, keys seen]
     stack: list[list[Any]] = []
     root: Any = None
     documents = 0
-    for ev in yaml.parse(text, Loader=yaml.CSafeLoader):
+    while True:
+        ev = get_event()
         cls = ev.__class__
+        if cls is StreamEndEvent:
+            break
         if cls is ScalarEvent or cls is MappingStartEvent or cls is SequenceStartEvent:
             mark = ev.start_mark
             if ev.anchor is not None:
