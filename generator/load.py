@@ -336,7 +336,13 @@ _CONSEQUENCES: dict[str, tuple[str, bool]] = {  # list -> (pattern with the refe
     "references": (r"reference '([^']*)' is not in references\.yml", True),
     "terms": (r"(?:vocabulary|see_also) '([^']*)' is not in (?:glossary\.yml|the glossary)", True),
     "paragraphs": (r"paragraph '([^']*)' does not exist in source", True),
+    "sources": (r"unknown source '([^']*)'|this pack has \d+ sources()|is not in paragraph '([^']*)' word for word", True),
 }
+
+# A source or register file that could not be read at all counts as empty; what it would have
+# held is then "not there" everywhere, which says nothing new.
+WHOLE_FILE = {"Source": ("paragraphs", "sources"), "ClaimRegister": ("claims",),
+              "ReferenceRegister": ("references",), "Glossary": ("terms",)}
 
 
 def drop_consequences(problems: list[Problem], salvaged: dict[str, Salvage]) -> list[Problem]:
@@ -353,7 +359,7 @@ def drop_consequences(problems: list[Problem], salvaged: dict[str, Salvage]) -> 
     for pr in problems:
         for rx, only_file, ids in rules:
             m = rx.search(pr.message)
-            if m and (only_file is None or pr.file == only_file) and (m.group(1) in ids or None in ids or not m.group(1)):
+            if m and (only_file is None or pr.file == only_file) and (None in ids or not m.group(1) or m.group(1) in ids):
                 break
         else:
             out.append(pr)
@@ -389,7 +395,6 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
     files: dict[str, YamlFile] = {}
     origin: dict[tuple[str, str], str] = {}
     salvaged: dict[str, Salvage] = {}
-    unsound: list[str] = []  # files other than lessons that could not be read into the model at all
 
     if not folder.is_dir():
         raise PackError([Problem(display_path(folder), 1, 1, "lesson folder not found; run from the project folder or pass --lessons DIR")])
@@ -400,17 +405,16 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
     def parse(path: Path, cls: type[BaseModel]) -> Any:
         f, errs = read_yaml(path, limits=limits)
         files[f.shown] = f
+        obj = salvage = None
         if errs:
             problems.extend(errs)
-            if cls is not model.Lesson:
-                unsound.append(f.shown)
-            return None
-        obj, errs, salvage = validate_salvaging(f, cls)
-        problems.extend(errs)
+        else:
+            obj, errs, salvage = validate_salvaging(f, cls)
+            problems.extend(errs)
+        if obj is None and cls.__name__ in WHOLE_FILE:
+            salvage = Salvage(items={name: [None] for name in WHOLE_FILE[cls.__name__]}, keys=set())
         if salvage is not None:
             salvaged[f.shown] = salvage
-        if obj is None and cls is not model.Lesson:
-            unsound.append(f.shown)
         return obj
 
     pack_path = folder / "pack.yml"
@@ -464,11 +468,11 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
         lessons[lesson.id] = lesson
         origin[("lesson", lesson.id)] = shown
 
-    # Cross-checks still run when only some lessons are broken, so every problem shows at once;
-    # they need the pack file, sources and registers to be sound.
-    # Parts of a file that did not validate were left out of it (and reported); the parts that did
-    # are cross-checked like the rest.
-    if info is None or unsound:
+    # Cross-checks run on everything that could be read, so every problem shows at once: parts of a
+    # file that did not validate were left out of it (and reported), files that could not be read
+    # count as empty; the cross-check lines that only repeat that are dropped (drop_consequences).
+    # Only pack.yml is needed whole.
+    if info is None:
         raise PackError(problems)
 
     ordered = [lessons[i] for i in info.lessons if lessons.get(i)]
