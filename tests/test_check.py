@@ -174,3 +174,17 @@ def test_an_internal_error_is_one_line_with_a_hint(monkeypatch: pytest.MonkeyPat
         "1 problem found; nothing was checked."]
     result, _ = run_in_process(fixtures, ["check", "--lessons", "pack", "--debug"])
     assert isinstance(result.exception, KeyError)
+
+
+def test_limits_from_the_environment_apply_to_every_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fixtures = Path(__file__).parent / "fixtures"
+    monkeypatch.setenv("CASEFILE_MAX_FILE_MB", "0.002")
+    result, _ = run_in_process(fixtures, ["check", "--lessons", "pack"])
+    assert result.exit_code == 1
+    assert "pack/01-basics.yml:1:1: the file is 3 KB, more than the 2 KB a lesson-pack file may hold; split it into " \
+           "smaller files, or allow more with --max-file-mb (or CASEFILE_MAX_FILE_MB)" in result.stderr.splitlines()
+    result, _ = run_in_process(fixtures, ["export", "--lessons", "pack", "--format", "gift", "--out", str(tmp_path / "x")])
+    assert result.exit_code == 1 and "more than the 2 KB" in result.stderr
+    # The option wins over the environment.
+    result, _ = run_in_process(fixtures, ["check", "--lessons", "pack", "--max-file-mb", "1"])
+    assert result.exit_code == 0, result.stderr
