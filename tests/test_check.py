@@ -101,7 +101,8 @@ def test_build_refuses_and_keeps_the_previous_site(case: dict, tmp_path: Path) -
     (previous / "teacher" / "index.html").write_text("<!doctype html><title>before, teacher</title>\n", encoding="utf-8")
     before = tree_digest(previous)
     config = "mkdocs.yml" if case.get("docs") else str(Path(__file__).resolve().parent.parent / "mkdocs.yml")
-    result, cpu = run_in_process(tmp_path, ["build", "--lessons", "lessons", "--config", config, "--out", "site",
+    # --out absolute: MkDocs puts site_dir relative to the config's folder, not the current one.
+    result, cpu = run_in_process(tmp_path, ["build", "--lessons", "lessons", "--config", config, "--out", str(previous),
                                             "--no-handouts", "--no-exports", "--quiet"])
     assert_refused(case, result, cpu if case.get("command") != "build" else 0.0)
     assert tree_digest(previous) == before
