@@ -24,7 +24,7 @@ from typing import Any
 from . import model
 from .checks import normalise
 from .errors import display_path
-from .limits import ANSWER_JSON_DEPTH, loads_bounded, visible_name
+from .limits import ANSWER_JSON_DEPTH, JsonTooDeep, loads_bounded, visible_name
 from .render import content_version, kind_label
 from .text import to_html, to_plain
 
@@ -285,9 +285,11 @@ def read_answer_file(pack: model.Pack, path: Path) -> AnswerFile | list[str]:
         return [f"{name}: not UTF-8 text, so not an answer file; pick the .casefile.json file the student downloaded"]
     except json.JSONDecodeError as e:
         return [f"{name}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}); the file is damaged: {REDOWNLOAD}"]
-    except (ValueError, RecursionError):  # limits.loads_bounded: nested deeper than any answer file
+    except JsonTooDeep:
         return [f"{name}: nested more than {ANSWER_JSON_DEPTH} levels deep, so not an answer file; "
                 "pick the .casefile.json file the student downloaded"]
+    except (ValueError, RecursionError) as e:  # e.g. a number with more than 4,300 digits
+        return [f"{name}: not valid JSON ({str(e).splitlines()[0][:80]}); the file is damaged: {REDOWNLOAD}"]
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return [f"{name}: not a Casefile answer file (no \"format\": \"{FORMAT}\"); pick the .casefile.json file the student downloaded"]
     if data.get("format_version") != FORMAT_VERSION or type(data.get("format_version")) is not int:

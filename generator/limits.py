@@ -76,10 +76,14 @@ def json_depth_exceeded(raw: str, limit: int = ANSWER_JSON_DEPTH) -> bool:
     return False
 
 
+class JsonTooDeep(ValueError):
+    """The JSON nests deeper than the limit given to loads_bounded."""
+
+
 def loads_bounded(raw: str, limit: int = ANSWER_JSON_DEPTH) -> Any:
-    """json.loads, refusing nesting deeper than `limit` with ValueError('too deep')."""
+    """json.loads, refusing nesting deeper than `limit` with JsonTooDeep (before parsing)."""
     if raw.count("[") + raw.count("{") > limit and json_depth_exceeded(raw, limit):
-        raise ValueError("too deep")
+        raise JsonTooDeep(f"nested more than {limit} levels deep")
     return json.loads(raw)
 
 

@@ -49,6 +49,12 @@ def test_json_depth_is_bounded_before_parsing(cwd: Path) -> None:
     assert read_answer_file(PACK, write(cwd, "inner.json", data))[0].startswith("inner.json: nested more than")
 
 
+def test_a_huge_number_is_damaged_json_not_a_traceback(cwd: Path) -> None:
+    got = read_answer_file(PACK, write(cwd, "n.json", '{"format": ' + "9" * 5000 + "}"))
+    assert len(got) == 1 and got[0].startswith("n.json: not valid JSON (") and got[0].endswith(
+        "the file is damaged: ask the student to download it again from the lesson page")
+
+
 def test_the_depth_scan_ignores_brackets_inside_strings() -> None:
     text = json.dumps({"a": "[" * 500, "b": ["{" * 100]})
     assert not json_depth_exceeded(text)
