@@ -299,8 +299,9 @@ def syntax_problem(text: str, e: yaml.MarkedYAMLError) -> tuple[int, int, str]:
         m = e.context_mark
         opener = lines[m.line][m.column: m.column + 1] if m.line < len(lines) else "["
         closer = {"[": "]", "{": "}"}.get(opener, "]")
+        what = "list" if opener == "[" else "mapping"
         return (m.line + 1, m.column + 1, f"YAML syntax error: this {opener} is never closed; put a {closer} at the end "
-                                          "of the list (or quote the value if the bracket is meant as text)")
+                                          f"of the {what} (or quote the value if the bracket is meant as text)")
 
     prev_i = _previous_content_line(lines, line - 1)
     prev = lines[prev_i] if prev_i is not None else ""
@@ -312,7 +313,21 @@ def syntax_problem(text: str, e: yaml.MarkedYAMLError) -> tuple[int, int, str]:
                                              "so YAML cannot tell where it belongs; start it in the same column as "
                                              "the key above it (or deeper only under a key that ends with ':')")
         return (line, col, "YAML syntax error: mapping values are not allowed here; a value containing ': ' must be quoted")
+    if "could not find expected ':'" in problem and prev_i is not None:
+        glued = re.match(r"^(\s*)(?:- +)?([\w-]+):(\S)", prev)
+        if glued:
+            return (prev_i + 1, glued.end(2) + 1, f"YAML syntax error: no space after the ':' of '{glued.group(2)}'; "
+                                                   f"write '{glued.group(2)}: ' with a space before the value")
+        if ": " not in prev and not prev.rstrip().endswith(":"):
+            return (prev_i + 1, _indent(prev) + 1, "YAML syntax error: this line is not 'key: value'; add the key and "
+                                                   "its ':', or join it to the value it belongs to")
     if "did not find expected" in problem or "expected <block end>" in problem:
+        if here.lstrip().startswith("- ") or here.strip() == "-":
+            if prev_i is not None and prev.lstrip().startswith("- ") and _indent(here) != _indent(prev):
+                return (line, _indent(here) + 1, "YAML syntax error: this list item is not lined up with the one "
+                                                 "above; start every '- ' of a list in the same column")
+            return (line, _indent(here) + 1, "YAML syntax error: a list item ('- ') where a 'key: value' was "
+                                             "expected; indent it under the key whose list it is, or add that key")
         if key_here and prev_i is not None and _indent(here) != _indent(prev) and col - 1 <= _indent(here) + 2:
             return (line, _indent(here) + 1, "YAML syntax error: this line's indentation does not match the lines "
                                              "above; start it in the same column as the other keys of its group")
