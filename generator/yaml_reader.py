@@ -139,7 +139,12 @@ def parse_into(f: YamlFile, raw: bytes, limits: Limits | None = None) -> list[Pr
     except _Refused as r:
         return [Problem(f.shown, r.line, r.col, r.message)]
     except yaml.MarkedYAMLError as e:
-        line, col, message = syntax_problem(text, e)
+        try:
+            line, col, message = syntax_problem(text, e)
+        except Exception:  # noqa: BLE001 - a hint must never turn a YAML mistake into a traceback
+            mark = e.problem_mark or e.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            message = f"YAML syntax error: {(e.problem or 'invalid YAML').strip()}; check the indentation and quoting on this line and the one before"
         return [Problem(f.shown, line, col, message)]
     except yaml.reader.ReaderError as e:  # a character YAML forbids (control characters and the like)
         line, col = _line_col_of_byte(text, e.position)
