@@ -150,7 +150,7 @@ def import_source(file: Path, lessons: Path, *, slug: str | None = None, keep: l
     old_kind = {str(p.get("id")): p.get("kind", "body") for p in old.get("paragraphs") or [] if isinstance(p, dict)}
     texts = [p.text for p in article.paragraphs]
     ids, edited = assign_ids(texts, old_paras, highest)
-    moved = out_of_order(ids) if old_paras else set()
+    moved = out_of_order(ids, {pid for pid in ids if pid not in dict(old_paras)}) if old_paras else set()
     for pid, block in zip(ids, article.paragraphs):
         kind = old_kind.get(pid, block.kind) if pid in old_kind else block.kind
         item: dict[str, Any] = {"id": pid, "kind": kind, "text": block.text}

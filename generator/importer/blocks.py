@@ -55,7 +55,7 @@ _FURNITURE = re.compile(
     r"support (us|independent journalism)\b|we use cookies\b|cookie (policy|settings)\b|"
     r"(all rights reserved|copyright\b|©))", re.I)
 _CAPTION = re.compile(r"\b(photo(graph)?|image|picture|illustration|credit|source)\s*:\s*\S", re.I)
-_BYLINE = re.compile(r"^(by|von|par|por|door)\s+[A-Z\u00C0-\u024F]", re.U)
+_BYLINE = re.compile(r"^(?i:by|von|par|por|door)\s+[A-Z\u00C0-\u024F]", re.U)
 _QUOTED = re.compile(r"^[\"“‘«„'].+[\"”’»'“]$", re.S)
 
 

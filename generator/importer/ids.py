@@ -46,22 +46,28 @@ def assign_ids(new: list[str], old: list[tuple[str, str]], highest: int = 0) -> 
     return [pid for pid in ids if pid], edited
 
 
-def out_of_order(ids: list[str]) -> set[str]:
-    """The fewest ids to mark as inserted so that the rest increase (the longest increasing run)."""
-    nums = [_num(i) for i in ids]
+def out_of_order(ids: list[str], fresh: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    """The ids to mark `inserted` so that the others increase, as `casefile check` wants: every new
+    id (`fresh`) placed before an older paragraph, and the fewest older ones (those off the longest
+    increasing run, when paragraphs were moved)."""
+    old = [i for i in ids if i not in fresh]
+    nums = [_num(i) for i in old]
     n = len(nums)
-    best = [1] * n
-    prev = [-1] * n
+    best, prev = [1] * n, [-1] * n
     for i in range(n):
         for j in range(i):
             if nums[j] < nums[i] and best[j] + 1 > best[i]:
                 best[i], prev[i] = best[j] + 1, j
     keep: set[int] = set()
-    i = max(range(n), key=lambda k: best[k]) if n else -1
+    i = max(range(n), key=lambda k: (best[k], -nums[k])) if n else -1
     while i >= 0:
         keep.add(i)
         i = prev[i]
-    return {ids[k] for k in range(n) if k not in keep}
+    marked = {old[k] for k in range(n) if k not in keep}
+    for pos, pid in enumerate(ids):
+        if pid in fresh and any(later not in fresh for later in ids[pos + 1:]):
+            marked.add(pid)
+    return marked
 
 
 def _num(pid: str) -> int:

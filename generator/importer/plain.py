@@ -58,8 +58,14 @@ def read_markdown(path: Path) -> Article:
     meta, body, notes = front_matter(read_text(path))
     # Markdown → HTML only to see the structure and drop the markup; the words are the author's.
     page = markdown.markdown(body, extensions=["extra"], output_format="html")
-    blocks = html_blocks(parse_html(f"<html><body>{page}</body></html>").body)
+    root = parse_html(f"<html><body>{page}</body></html>")
+    blocks = html_blocks(root.body)
     paragraphs = [Block(b.text, guess_kind(b.text, structural_hint(b)), i) for i, b in enumerate(blocks)]
+    # A paragraph in italics (or bold) straight after the headline is its dek (standfirst).
+    first = root.body[1] if len(root.body) > 1 and root.body[0].tag == "h1" else None
+    if (first is not None and first.tag == "p" and len(first) == 1 and first[0].tag in ("em", "strong")
+            and not (first.text or "").strip() and not (first[0].tail or "").strip() and len(paragraphs) > 1):
+        paragraphs[1].kind = "dek"
     return _finish(meta, paragraphs, notes)
 
 
