@@ -353,3 +353,37 @@ def test_new_pack_checks_and_builds_both_editions(name: str, tmp_path: Path) -> 
         if "student" in page.parts:
             assert "draft: true" not in text and "Draft: not checked" not in text, page
     assert (site / "exports").is_dir()
+
+
+# ---------------------------------------------------------------- edits keep the teacher's formatting
+
+@pytest.mark.parametrize("pack_yml", [
+    Path(__file__).parent.parent / "lessons" / "pack.yml",           # block list, flow workshop list
+    Path(__file__).parent / "fixtures" / "pack" / "pack.yml",         # flow list
+])
+def test_new_lesson_adds_one_line_to_pack_yml(pack_yml: Path, tmp_path: Path) -> None:
+    import difflib
+
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    before = pack_yml.read_text(encoding="utf-8")
+    (lessons / "pack.yml").write_text(before, encoding="utf-8")
+    code, out = run("new", "lesson", "Reading the byline", "--lessons", str(lessons))
+    assert code == 0, out
+    after = (lessons / "pack.yml").read_text(encoding="utf-8")
+    changes = [ln for ln in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+               if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    if re.search(r"^lessons: \[", before, re.M):     # the flow list's line gets the id, nothing else changes
+        assert len(changes) == 2 and changes[1].startswith("+lessons: [") and changes[1].endswith(", 01-reading-the-byline]")
+        assert changes[0].replace("]", "") + ", 01-reading-the-byline" == "-" + changes[1][1:].replace("]", "")
+    else:
+        assert changes == ["+  - 01-reading-the-byline"]
+
+
+def test_add_to_list_styles() -> None:
+    from generator.scaffold import add_to_list
+
+    assert add_to_list("lessons: []\nsite: {}\n", "lessons", "a") == "lessons: [a]\nsite: {}\n"
+    assert add_to_list("lessons:\n- a   # first\n# note\n- b\nsite:\n  paper: a4\n", "lessons", "c") == \
+        "lessons:\n- a   # first\n# note\n- b\n- c\nsite:\n  paper: a4\n"
+    assert add_to_list("id: x\nlessons: ['a', \"b]\"]  # why\n", "lessons", "c") == "id: x\nlessons: ['a', \"b]\", c]  # why\n"
