@@ -495,6 +495,8 @@ def load_pack(folder: Path) -> Loaded:
     if info is None or registers_broken:
         raise PackError(problems)
 
+    if info.main_source:  # the main source first: everything that defaults to a source takes sources[0]
+        sources.sort(key=lambda s: s.id != info.main_source)
     ordered = [lessons[i] for i in info.lessons if lessons.get(i)]
     pack = model.Pack(info=info, sources=sources, claims=claims, references=references,
                       glossary=glossary, lessons=ordered)

@@ -60,6 +60,8 @@ class PackInfo(Strict):
     version: Text = Field("1", description="Content version; bump it when you change exercises.")
     authors: list[Text] = []
     lessons: list[Id] = Field(description="Lesson ids in teaching order.")
+    main_source: Id | None = Field(None, description="With several sources: the one a lesson or claim without "
+                                   "'source:' uses (the others are named where they are used).")
     site: SiteOptions = SiteOptions()
     workshop: Workshop | None = None
 

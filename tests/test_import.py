@@ -387,3 +387,29 @@ def test_add_to_list_styles() -> None:
     assert add_to_list("lessons:\n- a   # first\n# note\n- b\nsite:\n  paper: a4\n", "lessons", "c") == \
         "lessons:\n- a   # first\n# note\n- b\n- c\nsite:\n  paper: a4\n"
     assert add_to_list("id: x\nlessons: ['a', \"b]\"]  # why\n", "lessons", "c") == "id: x\nlessons: ['a', \"b]\", c]  # why\n"
+
+
+# ---------------------------------------------------------------- a second source in a pack
+
+def test_second_source_names_the_main_one_and_can_be_quoted(pack_copy: Path) -> None:
+    before = (pack_copy / "pack.yml").read_text(encoding="utf-8")
+    code, out = run("import", str(HERE / "blog.html"), "--lessons", str(pack_copy))
+    assert code == 0, out
+    after = (pack_copy / "pack.yml").read_text(encoding="utf-8")
+    assert after.startswith(before) and after[len(before):].startswith("main_source: memo ")   # one line added
+    assert "[[whitfield-2022:p3|exact words]]" in out
+    code, out = run("check", "--lessons", str(pack_copy))
+    assert code == 0, out                      # lessons and claims without source: use the memo
+    lesson = pack_copy / "02-open.yml"
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text.replace("discussion:\n", "discussion:\n  - 'Compare [[whitfield-2022:p4|So I went looking.]] with the memo.'\n", 1)
+                      if "discussion:\n" in text else text + "discussion:\n  - 'Compare [[whitfield-2022:p4|So I went looking.]]'\n",
+                      encoding="utf-8")
+    code, out = run("check", "--lessons", str(pack_copy))
+    assert code == 0, out
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("So I went looking.", "So I went searching."), encoding="utf-8")
+    code, out = run("check", "--lessons", str(pack_copy))
+    assert code == 1 and re.search(r"02-open\.yml:\d+:\d+: quote \"So I went searching.\" is not in paragraph 'p4'", out), out
+    (pack_copy / "pack.yml").write_text(after.replace("main_source: memo", "main_source: mem"), encoding="utf-8")
+    code, out = run("check", "--lessons", str(pack_copy))
+    assert code == 1 and "main_source 'mem' is not a source of this pack; did you mean 'memo'?" in out

@@ -164,8 +164,30 @@ def import_source(file: Path, lessons: Path, *, slug: str | None = None, keep: l
     result.removed = [pid for pid, _ in old_paras if pid not in set(ids)]
     top = max([highest] + [int(pid[1:]) for pid in ids + list(old_ids) if re.match(r"^p\d+$", pid)])
     data["paragraphs"] = result.paragraphs
+    others = sorted(p.stem for p in (lessons / "sources").glob("*.y*ml") if p.stem != slug) if not old else []
     write(path, source_yaml(data, origin=file.name, highest=top))
+    if others:
+        result.notes += _second_source(lessons, slug, others)
     return result
+
+
+def _second_source(lessons: Path, slug: str, others: list[str]) -> list[str]:
+    """A pack that had one source keeps working with two: its lessons and claims, which name no
+    source, go on using the first one, named once in pack.yml as main_source (one line added)."""
+    pack_file = lessons / "pack.yml"
+    note = (f"to use '{slug}' in a lesson, write source: {slug} in it, or quote it anywhere as "
+            f"[[{slug}:p3|exact words]]")
+    if not pack_file.exists():
+        return [note]
+    text = pack_file.read_text(encoding="utf-8")
+    if re.search(r"^main_source:", text, re.M):
+        return [note]
+    if len(others) != 1:
+        return [f"this pack has {len(others) + 1} sources; name the main one in {pack_file} (main_source: ID); " + note]
+    sep = "" if text.endswith("\n") or not text else "\n"
+    pack_file.write_text(text + sep + f"main_source: {others[0]}   # lessons and claims without 'source:' use this one\n",
+                         encoding="utf-8")
+    return [f"added main_source: {others[0]} to {pack_file}, so lessons and claims without 'source:' keep using it; " + note]
 
 
 def quote_problems(lessons: Path) -> list[str]:
