@@ -224,7 +224,27 @@ def test_bad_input_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "broken.docx").write_bytes(b"not a zip")
     code, out = run("import", str(tmp_path / "broken.docx"), "--lessons", str(tmp_path / "lessons"))
     assert code == 1 and "not a Word .docx file" in out
+    (tmp_path / "empty.html").write_text("")
+    code, out = run("import", str(tmp_path / "empty.html"), "--lessons", str(tmp_path / "lessons"))
+    assert code == 1 and "empty.html:1:1: the file is empty" in out and "Traceback" not in out
     assert not (tmp_path / "lessons").exists()
+    # control characters are not words: they never reach the YAML (which refuses them)
+    (tmp_path / "ctrl.html").write_text("<html><body><h1>A headline</h1><p>Some\x01 words \x7fwith\x0c control characters in them, "
+                                        "long enough to be an article paragraph of its own.</p></body></html>")
+    code, out = run("import", str(tmp_path / "ctrl.html"), "--lessons", str(tmp_path / "lessons"), "--id", "ctrl")
+    assert code == 0, out
+    text = (tmp_path / "lessons" / "sources" / "ctrl.yml").read_text(encoding="utf-8")
+    assert "Some words with control characters in them" in text and not re.search("[\x00-\x08\x0e-\x1f\x7f]", text)
+
+
+def test_another_article_under_the_same_id_is_refused(tmp_path: Path) -> None:
+    lessons = tmp_path / "lessons"
+    code, out = run("import", str(HERE / "blog.html"), "--lessons", str(lessons), "--id", "story")
+    assert code == 0, out
+    before = (lessons / "sources" / "story.yml").read_bytes()
+    code, out = run("import", str(HERE / "wp-news.html"), "--lessons", str(lessons), "--id", "story")
+    assert code == 1 and "story.yml:1:1: this file holds another article" in out
+    assert (lessons / "sources" / "story.yml").read_bytes() == before
 
 
 # ---------------------------------------------------------------- re-import keeps ids

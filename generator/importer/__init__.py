@@ -56,7 +56,10 @@ def read_article(file: Path) -> Article:
     if suffix in (".html", ".htm", ".xhtml"):
         from .webpage import read_webpage
 
-        return read_webpage(file)
+        try:
+            return read_webpage(file)
+        except ValueError as e:
+            raise ImportError_(str(e)) from None
     if suffix == ".docx":
         from .word import read_docx
 
@@ -88,8 +91,11 @@ def keep_blocks(article: Article, keep: list[str]) -> list[str]:
     return unmatched
 
 
-def slug_for(article: Article) -> str:
+def slug_for(article: Article, file: Path) -> str:
     meta = article.meta
+    if not meta.title:
+        stem = re.sub(r"[^a-z0-9]+", "-", file.stem.lower()).strip("-")[:60].strip("-")
+        return stem if re.match(r"^[a-z0-9]", stem) else "article"
     if meta.author and meta.published and meta.author != UNKNOWN:
         surname = re.sub(r"[^a-z0-9]+", "-", meta.author.split(",")[0].split(" and ")[0].split()[-1].lower()).strip("-")
         if surname:
@@ -114,7 +120,7 @@ def import_source(file: Path, lessons: Path, *, slug: str | None = None, keep: l
                            "(or use --show-dropped and --keep to choose its paragraphs)")
     if slug is not None and not re.match(r"^[a-z0-9][a-z0-9_-]*$", slug):
         raise ImportError_(f"--id {slug!r} is not a valid id; use lowercase letters, digits, '-' and '_'")
-    slug = slug or slug_for(article)
+    slug = slug or slug_for(article, file)
     path = lessons / "sources" / f"{slug}.yml"
     meta = article.meta
     data: dict[str, Any] = {
@@ -158,6 +164,10 @@ def import_source(file: Path, lessons: Path, *, slug: str | None = None, keep: l
             item["inserted"] = True
         result.paragraphs.append(item)
     old_ids = {pid for pid, _ in old_paras}
+    if old_paras and not any(pid in old_ids for pid in ids):
+        raise ImportError_(f"{path}:1:1: this file holds another article (\"{str(old.get('title', ''))[:60]}\"), "
+                           f"with no paragraph in common with {file.name}; import it under another --id, "
+                           "or delete that file first")
     result.kept = [pid for pid in ids if pid in old_ids and pid not in edited]
     result.edited = edited
     result.added = [pid for pid in ids if pid not in old_ids]

@@ -16,7 +16,11 @@ UNKNOWN = "unknown"
 def fold(text: str) -> str:
     """Runs of white space (including non-breaking and zero-width ones) folded to one space."""
     text = text.replace("\u200b", "").replace("\ufeff", "").replace("\u00ad", "")
+    text = _CONTROL.sub("", re.sub(r"\s+", " ", text))   # control characters are not words (and YAML refuses them)
     return re.sub(r"\s+", " ", text).strip()
+
+
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass

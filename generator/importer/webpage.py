@@ -22,8 +22,16 @@ def decode(raw: bytes) -> str:
 
 
 def read_webpage(path: Path) -> Article:
+    from lxml.etree import LxmlError
+
     text = decode(path.read_bytes())
-    return extract(text)
+    if not text.strip():
+        raise ValueError(f"{path}:1:1: the file is empty; save the article's page again")
+    try:
+        return extract(text)
+    except (LxmlError, ValueError) as e:
+        raise ValueError(f"{path}:1:1: the page could not be read as HTML ({e}); save it again as "
+                         "\"Web page, complete\"") from None
 
 
 def extract(text: str) -> Article:
