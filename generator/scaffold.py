@@ -158,7 +158,7 @@ url: https://unknown.invalid/sample
 
 # Replace this article with your own
 
-This is a placeholder. Import the article you want to teach with, then delete this file: casefile import ARTICLE.html --lessons lessons
+This is a placeholder article. To build a pack on the article you want to teach with, save its page and run: casefile new pack my-pack --from ARTICLE.html
 
 The town council said on Monday that 120 new trees would be planted by March, according to a statement on its website.
 
