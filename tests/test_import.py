@@ -433,3 +433,19 @@ def test_second_source_names_the_main_one_and_can_be_quoted(pack_copy: Path) -> 
     (pack_copy / "pack.yml").write_text(after.replace("main_source: memo", "main_source: mem"), encoding="utf-8")
     code, out = run("check", "--lessons", str(pack_copy))
     assert code == 1 and "main_source 'mem' is not a source of this pack; did you mean 'memo'?" in out
+
+
+def test_the_case_study_as_plain_text_keeps_every_body_paragraph(tmp_path: Path) -> None:
+    """The default pack's article, written out as plain text (blocks separated by blank lines),
+    comes back with every body paragraph word for word and the publisher's notices left out."""
+    original = load_source(Path(__file__).parent.parent / "lessons" / "sources" / "rubinstein-2021.yml")["paragraphs"]
+    article = tmp_path / "article.txt"
+    article.write_text("\n\n".join(p["text"] for p in original) + "\n", encoding="utf-8")
+    got = load_source(import_source(article, tmp_path / "lessons", slug="case").path)["paragraphs"]
+    texts = {p["text"]: p["kind"] for p in got}
+    bodies = [re.sub(r"\s+", " ", p["text"]).strip() for p in original if p["kind"] == "body"]
+    assert all(b in texts for b in bodies), [b[:60] for b in bodies if b not in texts]
+    assert got[0]["kind"] == "headline" and got[1]["kind"] == "dek" and got[2]["kind"] == "byline"
+    for notice in ("Visit and follow us on Instagram", "Note to readers", "Become a Member of Global Research",
+                   "For media inquiries", "ISBN Number"):
+        assert not any(t.startswith(notice) or notice in t[:40] for t in texts), notice

@@ -58,9 +58,18 @@ _FURNITURE = re.compile(
     r"leave a (reply|comment)|comments?\s*\(\d+\)|\d+ (comments?|thoughts on)\b|skip to\b|"
     r"support (us|independent journalism)\b|we use cookies\b|cookie (policy|settings)\b|"
     r"(all rights reserved|copyright\b|©))", re.I)
+# Furniture and adverts said anywhere in a short block (calls to action, notices, shop blurbs).
+_FURNITURE_ANYWHERE = re.compile(
+    r"\b(follow us|click (here|the share buttons)|share buttons|sign up (for|to)|subscribe (to|for|here)|"
+    r"become a (member|subscriber|patron)|note to readers|for media inquiries|"
+    r"can be read in \d+ languages|the original source of this article|all rights reserved|"
+    r"comment on .{0,60} (on|at) our)\b|\b(disclaimer|articles by):|copyright ©|© ?\d{4}", re.I)
+_ADVERT_ANYWHERE = re.compile(r"\b(ISBN|list price|special price|order now|click here to order|buy now|book now|"
+                              r"\d+% off|free shipping)\b", re.I)
+_EMBED = re.compile(r"^[-—–]\s*\S.{0,80}\(@\w{1,30}\)\s+\w+ \d{1,2}, \d{4}$")   # — Name (@handle) August 28, 2021
+_SEPARATOR = re.compile(r"^[*•·#~=_\-—–]{1,10}$")
 _CAPTION = re.compile(r"\b(photo(graph)?|image|picture|illustration|credit|source)\s*:\s*\S", re.I)
 _BYLINE = re.compile(r"^(?i:by|von|par|por|door)\s+[A-Z\u00C0-\u024F]", re.U)
-_QUOTED = re.compile(r"^[\"“‘«„'].+[\"”’»'“]$", re.S)
 
 
 def guess_kind(text: str, hint: str = "body") -> str:
@@ -72,15 +81,29 @@ def guess_kind(text: str, hint: str = "body") -> str:
         return "advert"
     if _FURNITURE.match(text) and len(text) < 300:
         return "furniture"
-    if text.endswith("All rights reserved.") and len(text) < 300:
+    if _SEPARATOR.match(text):
+        return "furniture"
+    if _EMBED.match(text):
+        return "embed"
+    if _ADVERT_ANYWHERE.search(text) and len(text) < 300:
+        return "advert"
+    if _FURNITURE_ANYWHERE.search(text) and len(text) < 300:
         return "furniture"
     if _BYLINE.match(text) and len(text) < 160:
         return "byline"
     if _CAPTION.search(text) and len(text) < 300 and hint != "quote":
         return "caption"
-    if hint == "quote" or (_QUOTED.match(text) and len(text) < 600 and text.count("“") + text.count('"') <= 2):
+    if hint == "quote" or _mostly_quoted(text):
         return "quote"
     return "body"
+
+
+def _mostly_quoted(text: str) -> bool:
+    """A paragraph that opens with a quotation and is mostly quoted words ("...," she said)."""
+    if not text[:1] in "\"“‘«„":
+        return False
+    quoted = sum(len(m) for m in re.findall(r"[\"“«„]([^\"”»“]*)[\"”»]", text))
+    return quoted >= 0.6 * len(text)
 
 
 # ------------------------------------------------------------------ blocks of an HTML tree

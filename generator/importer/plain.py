@@ -61,6 +61,9 @@ def read_markdown(path: Path) -> Article:
     root = parse_html(f"<html><body>{page}</body></html>")
     blocks = html_blocks(root.body)
     paragraphs = [Block(b.text, guess_kind(b.text, structural_hint(b)), i) for i, b in enumerate(blocks)]
+    if paragraphs and not any(p.kind == "headline" for p in paragraphs) and _looks_like_headline(paragraphs[0].text) \
+            and (len(paragraphs) == 1 or len(paragraphs[0].text) < len(paragraphs[1].text) or paragraphs[1].kind == "byline"):
+        paragraphs[0].kind = "headline"
     # A paragraph in italics (or bold) straight after the headline is its dek (standfirst).
     first = root.body[1] if len(root.body) > 1 and root.body[0].tag == "h1" else None
     if (first is not None and first.tag == "p" and len(first) == 1 and first[0].tag in ("em", "strong")
@@ -87,6 +90,14 @@ def _looks_like_headline(text: str) -> bool:
 
 
 def _finish(meta: Meta, paragraphs: list[Block], notes: list[str]) -> Article:
+    # The first lines of an article: "By ..." is its byline, whatever its length; a short block
+    # between the headline and the byline is its dek.
+    for k, p in enumerate(paragraphs[:5]):
+        if p.kind in ("body", "furniture") and re.match(r"^(?i:by)\s+[A-Z]", p.text) and len(p.text) < 400:
+            p.kind = "byline"
+            if k == 2 and paragraphs[0].kind == "headline" and paragraphs[1].kind == "body" and len(paragraphs[1].text) < 300:
+                paragraphs[1].kind = "dek"
+            break
     dropped = [p for p in paragraphs if p.kind in ("furniture", "advert")]
     for p in dropped:
         p.why = f"looks like {'an advert' if p.kind == 'advert' else 'page furniture'}"
