@@ -323,7 +323,8 @@ def new_pack(folder: Path, source_file: Path | None, *, title: str | None = None
     pack_id = re.sub(r"[^a-z0-9]+", "-", folder.resolve().name.lower()).strip("-")[:60] or "pack"
     if not re.match(r"^[a-z0-9]", pack_id):
         pack_id = "pack-" + pack_id
-    staging = Path(tempfile.mkdtemp(prefix=".new-pack-", dir=folder.parent if folder.parent.exists() else None))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".new-pack-", dir=folder.parent))  # same file system: renamed into place
     try:
         lessons = staging / "lessons"
         lessons.mkdir()
@@ -373,7 +374,6 @@ def new_pack(folder: Path, source_file: Path | None, *, title: str | None = None
                                             .replace("{site_name}", _q(pack_title)).replace("{language}", "en"),
                                             encoding="utf-8")
         shutil.copytree(templates / "docs", staging / "docs")
-        folder.parent.mkdir(parents=True, exist_ok=True)
         if folder.exists():
             folder.rmdir()
         staging.rename(folder)

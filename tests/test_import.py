@@ -309,6 +309,9 @@ def test_reimport_keeps_ids_and_lists_broken_quotes(tmp_path: Path) -> None:
     code, out = run("check", "--lessons", str(lessons))
     assert code == 0, out
 
+    # the teacher corrects a kind and the publisher by hand: a re-import keeps both
+    source.write_text(source.read_text(encoding="utf-8").replace("kind: byline\n    text: 3 March 2024", "kind: furniture\n    text: 3 March 2024")
+                      .replace("publisher: unknown", "publisher: Cornish Coast News"), encoding="utf-8")
     article.write_text(V2, encoding="utf-8")      # corrected: p4 edited, p7 gone, a paragraph added
     code, out = run("import", str(article), "--lessons", str(lessons))
     assert code == 1, out
@@ -316,6 +319,8 @@ def test_reimport_keeps_ids_and_lists_broken_quotes(tmp_path: Path) -> None:
     ids = [p["id"] for p in v2]
     assert ids == ["p1", "p2", "p3", "p4", "p5", "p8", "p6"]   # kept, p4 edited, p8 new
     assert [p.get("inserted", False) for p in v2] == [False] * 5 + [True, False]
+    assert v2[2] == {"id": "p3", "kind": "furniture", "text": "3 March 2024"}
+    assert load_source(source)["publisher"] == "Cornish Coast News"
     assert "kept for edited paragraphs: p4" in out and "new: p8" in out and "gone: p7" in out
     # the quotes that no longer match, as file:line:col errors from the checker
     broken = [ln for ln in out.splitlines() if "word for word" in ln or "does not exist" in ln]
@@ -342,6 +347,18 @@ def test_new_pack_refuses_a_folder_in_use(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["wp-news.html", "big-outlet.html", "blog.html", "article.md", "article.txt", "ferry.docx"])
 def test_new_pack_checks_and_builds_both_editions(name: str, tmp_path: Path) -> None:
+    _new_pack_builds(name, tmp_path, handouts=False)
+
+
+@pytest.mark.slow
+def test_new_pack_builds_handouts_too(tmp_path: Path) -> None:
+    site = _new_pack_builds("big-outlet.html", tmp_path, handouts=True)
+    pdfs = sorted(p.relative_to(site / "handouts").as_posix() for p in (site / "handouts").rglob("*.pdf"))
+    assert "student/01-first-look-worksheet.pdf" in pdfs and "teacher/01-first-look-key.pdf" in pdfs
+    assert any(p.startswith("student/article-") for p in pdfs)
+
+
+def _new_pack_builds(name: str, tmp_path: Path, *, handouts: bool) -> Path:
     if name.endswith(".docx"):
         docx = pytest.importorskip("docx")
         d = docx.Document()
@@ -358,7 +375,7 @@ def test_new_pack_checks_and_builds_both_editions(name: str, tmp_path: Path) -> 
     code, out = run("check", cwd=pack)
     assert code == 0, out
     assert re.search(r"claims\.yml:\d+:\d+: \d+ draft claims? to review", out)
-    code, out = run("build", "--no-handouts", cwd=pack)
+    code, out = run("build", *([] if handouts else ["--no-handouts"]), cwd=pack)
     assert code == 0, out
     site = pack / "site"
     for edition in ("student", "teacher"):
@@ -373,6 +390,7 @@ def test_new_pack_checks_and_builds_both_editions(name: str, tmp_path: Path) -> 
         if "student" in page.parts:
             assert "draft: true" not in text and "Draft: not checked" not in text, page
     assert (site / "exports").is_dir()
+    return site
 
 
 # ---------------------------------------------------------------- edits keep the teacher's formatting
