@@ -308,6 +308,8 @@ def test_reimport_keeps_ids_and_lists_broken_quotes(tmp_path: Path) -> None:
     assert "quote: The harbour wall at Porthmellin will be rebuilt at a cost of £2.4 million" in claims
     code, out = run("check", "--lessons", str(lessons))
     assert code == 0, out
+    assert re.search(r"claims\.yml:\d+:\d+: 4 draft claims to review \(c1, c2, c3, c4\)", out), out
+    assert re.search(r"sources/price-2024\.yml:7:12: source 'price-2024': publisher is unknown; write who published it", out), out
 
     # the teacher corrects a kind and the publisher by hand: a re-import keeps both
     source.write_text(source.read_text(encoding="utf-8").replace("kind: byline\n    text: 3 March 2024", "kind: furniture\n    text: 3 March 2024")
