@@ -469,3 +469,16 @@ def test_the_case_study_as_plain_text_keeps_every_body_paragraph(tmp_path: Path)
     for notice in ("Visit and follow us on Instagram", "Note to readers", "Become a Member of Global Research",
                    "For media inquiries", "ISBN Number"):
         assert not any(t.startswith(notice) or notice in t[:40] for t in texts), notice
+
+
+def test_a_page_saved_in_windows_1252(tmp_path: Path) -> None:
+    html = (HERE / "big-outlet.html").read_text(encoding="utf-8").replace('<meta charset="utf-8">', '<meta charset="windows-1252">')
+    page = tmp_path / "page.htm"
+    page.write_bytes(html.encode("cp1252"))
+    data = load_source(import_source(page, tmp_path / "lessons").path)
+    _check_article("big-outlet.html", data)
+
+
+def test_the_files_folder_is_not_needed(tmp_path: Path) -> None:
+    code, out = run("import", str(HERE / "wp-news.html"), "--lessons", str(tmp_path / "lessons"))
+    assert code == 0 and "wp-news_files/ (the page's styles, scripts and images) is not needed" in out

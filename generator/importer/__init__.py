@@ -57,9 +57,13 @@ def read_article(file: Path) -> Article:
         from .webpage import read_webpage
 
         try:
-            return read_webpage(file)
+            article = read_webpage(file)
         except ValueError as e:
             raise ImportError_(str(e)) from None
+        files = file.with_name(file.stem + "_files")
+        if files.is_dir():
+            article.notes.append(f"{files.name}/ (the page's styles, scripts and images) is not needed and was not read")
+        return article
     if suffix == ".docx":
         from .word import read_docx
 
