@@ -290,7 +290,7 @@ def new_pack(folder: Path, source_file: Path | None, title: str | None) -> None:
     """Make a complete pack in FOLDER: lessons/ (pack.yml, the source, draft claims, a starter lesson
     and glossary), mkdocs.yml and docs/, ready for `casefile build`."""
     from .importer import ImportError_
-    from .scaffold import new_pack as make
+    from .newpack import new_pack as make
 
     try:
         made = make(folder, source_file, title=title)

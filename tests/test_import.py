@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from generator.cli import main
-from generator.importer import import_source, read_article
+from generator.importer import import_source
 from generator.importer.ids import assign_ids, out_of_order
 
 HERE = Path(__file__).parent / "fixtures" / "import"
