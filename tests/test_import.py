@@ -385,6 +385,8 @@ def _new_pack_builds(name: str, tmp_path: Path, *, handouts: bool) -> Path:
         assert (site / edition / "lessons" / "01-first-look.html").is_file()
     teacher_claims = (site / "teacher" / "teacher" / "claims.html").read_text(encoding="utf-8")
     assert "Draft: not checked yet" in teacher_claims
+    teacher_source = next((site / "teacher" / "source").glob("*.html")).read_text(encoding="utf-8")
+    assert "draft: not checked yet" in teacher_source
     pages = [p for p in site.rglob("*") if p.suffix in (".html", ".json", ".xml", ".txt")]
     for page in pages:
         text = page.read_text(encoding="utf-8", errors="replace")
