@@ -88,9 +88,7 @@ def keep_blocks(article: Article, keep: list[str]) -> list[str]:
             unmatched.append(phrase)
             continue
         article.dropped.remove(hit)
-        if hit.kind in ("furniture", "advert") and hit.why.startswith("not part"):
-            pass  # the teacher wants it: keep the guessed kind, it says what it is
-        article.paragraphs.append(hit)
+        article.paragraphs.append(hit)   # with its guessed kind (caption, furniture, ...): it says what it is
     article.paragraphs.sort(key=lambda b: b.order)
     return unmatched
 

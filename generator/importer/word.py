@@ -49,6 +49,8 @@ def read_docx(path: Path) -> Article:
         if p.kind == "byline" and meta.author is None:
             meta.author = p.text.split(None, 1)[1] if " " in p.text else None
     notes = []
+    if meta.published:
+        notes.append(f"the date {meta.published.isoformat()} is the document's creation date; check it is when the article was published")
     if document.tables:
         notes.append(f"{len(document.tables)} table(s) in the document were left out; copy their text in by hand if needed")
     return Article(meta, paragraphs, dropped, notes)
