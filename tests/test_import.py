@@ -224,6 +224,8 @@ def test_bad_input_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "broken.docx").write_bytes(b"not a zip")
     code, out = run("import", str(tmp_path / "broken.docx"), "--lessons", str(tmp_path / "lessons"))
     assert code == 1 and "not a Word .docx file" in out
+    code, out = run("import", "https://news.example/story.html", "--lessons", str(tmp_path / "lessons"))
+    assert code == 1 and "reads saved files only and never fetches a page" in out
     (tmp_path / "empty.html").write_text("")
     code, out = run("import", str(tmp_path / "empty.html"), "--lessons", str(tmp_path / "lessons"))
     assert code == 1 and "empty.html:1:1: the file is empty" in out and "Traceback" not in out

@@ -45,6 +45,9 @@ class ImportResult:
 
 def read_article(file: Path) -> Article:
     suffix = file.suffix.lower()
+    if re.match(r"^[a-z][a-z0-9+.-]*:/", str(file), re.I) and not file.exists():
+        raise ImportError_(f"{file}:1:1: casefile import reads saved files only and never fetches a page; open it in "
+                           "your browser, save it (File → Save page as, \"Web page, complete\") and import the .html file")
     if not file.is_file():
         raise ImportError_(f"{file}:1:1: file not found; give the path of a saved web page, .docx, .md or .txt file")
     if suffix in (".mhtml", ".mht"):
