@@ -68,20 +68,27 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
                 out.append(f.problem(("paragraphs", i, "id"), f"paragraph id '{p.id}' is used twice; paragraph ids must be unique"))
             seen.add(p.id)
             n = int(p.id[1:])
+            if p.inserted:  # given by a re-import: its number is new, its place is where the text is
+                continue
             if n <= last:
                 out.append(f.problem(("paragraphs", i, "id"), f"paragraph '{p.id}' comes after p{last}; keep paragraph ids in increasing order"))
             last = max(last, n)
 
     def source_for(ref: str | None, f: "YamlFile", path: tuple[Any, ...]) -> model.Source | None:
         if ref is None:
-            if len(pack.sources) == 1:
-                return pack.sources[0]
-            out.append(f.problem(path, f"this pack has {len(pack.sources)} sources; say which one with 'source:'"))
+            if len(pack.sources) == 1 or pack.info.main_source in src_by_id:
+                return pack.sources[0]  # load_pack puts the main source first
+            out.append(f.problem(path, f"this pack has {len(pack.sources)} sources; say which one with 'source:', "
+                                       "or name the main one in pack.yml (main_source: ID)"))
             return None
         if ref not in src_by_id:
             out.append(f.problem(path, f"unknown source '{ref}'{did_you_mean(ref, src_by_id)}; sources are {', '.join(sorted(src_by_id))}"))
             return None
         return src_by_id[ref]
+
+    if pack.info.main_source and pack.info.main_source not in src_by_id:
+        out.append(pack_file.problem(("main_source",), f"main_source '{pack.info.main_source}' is not a source of this pack"
+                                     f"{did_you_mean(pack.info.main_source, src_by_id)}; sources are {', '.join(sorted(src_by_id))}"))
 
     def para(src: model.Source | None, pid: str, f: "YamlFile", path: tuple[Any, ...]) -> model.Paragraph | None:
         if src is None:
@@ -135,7 +142,7 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
             for j, sid in enumerate(t.see_also):
                 if sid not in term_ids:
                     out.append(gf.problem(("terms", i, "see_also", j), f"term '{t.id}': see_also '{sid}' is not in the glossary{did_you_mean(sid, term_ids)}"))
-            inline_quotes(t.model_dump(mode="json"), gf, ("terms", i), pack.sources[0] if len(pack.sources) == 1 else None)
+            inline_quotes(t.model_dump(mode="json"), gf, ("terms", i), pack.sources[0] if len(pack.sources) == 1 or pack.info.main_source in src_by_id else None)
 
     # ---------------------------------------------------------------- claims
     claim_ids = {c.id for c in pack.claims}

@@ -63,17 +63,22 @@ def check(lessons: Path, config_file: Path, max_file_mb: float | None, max_pack_
     from .limits import Limits
 
     try:
-        pack = load(lessons, docs_dir=config_file.parent / "docs" if config_file.is_file() else None,
-                    limits=Limits.from_env(max_file_mb, max_pack_mb)).pack
+        loaded = load(lessons, docs_dir=config_file.parent / "docs" if config_file.is_file() else None,
+                    limits=Limits.from_env(max_file_mb, max_pack_mb))
     except Exception as e:  # noqa: BLE001 - a bug of ours: one line and a hint, not a traceback
         if debug:
             raise
         fail([f"{lessons}: internal error while checking the pack ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
               "this is a bug in Casefile: please report it with the file that causes it (run with --debug for the details)"],
              "nothing was checked")
+    pack = loaded.pack
     n_ex = sum(len(lesson.exercises) for lesson in pack.lessons)
     click.echo(f"{lessons}: OK: {len(pack.lessons)} lessons, {n_ex} exercises, {len(pack.claims)} claims, "
                f"{len(pack.references)} references, {len(pack.glossary)} glossary terms; every quote matches its source.")
+    from .importer.review import review_notes  # imported packs: unknown metadata, draft claims
+
+    for note in review_notes(loaded):
+        click.echo(note)
 
 
 @main.command()
@@ -232,3 +237,84 @@ def grade(lessons: Path, files: tuple[Path, ...], out: Path) -> None:
 
 def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "lesson"
+
+
+# ---------------------------------------------------------------- your own article (issue 15)
+
+@main.command("import")
+@LESSONS
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--id", "slug", default=None, help="Source id and file name (default: author-year, or the title).")
+@click.option("--show-dropped", is_flag=True, help="Print every block of the page that was left out, with its text.")
+@click.option("--keep", multiple=True, metavar="WORDS",
+              help="Bring back a left-out block that starts with (or contains) these words; repeat for several.")
+def import_(lessons: Path, file: Path, slug: str | None, show_dropped: bool, keep: tuple[str, ...]) -> None:
+    """Import an article (saved web page .html, Word .docx, Markdown .md, plain .txt) as a source.
+
+    Writes LESSONS/sources/<id>.yml with every paragraph numbered (p1, p2, ...) and its kind
+    guessed. Importing a corrected copy again keeps the ids of unchanged paragraphs and lists the
+    quotes in the pack that no longer match. Reads the local file only; nothing is fetched."""
+    from .importer import ImportError_, import_source, quote_problems
+
+    try:
+        result = import_source(file, lessons, slug=slug, keep=list(keep))
+    except ImportError_ as e:
+        fail(str(e).splitlines(), "no file was written")
+    for line in import_report(result, show_dropped):
+        click.echo(line)
+    problems = quote_problems(lessons)
+    if problems:
+        fail(problems, f"{result.path} was written; fix these quotes (or the paragraphs they cite)")
+
+
+def import_report(result: Any, show_dropped: bool) -> list[str]:
+    from collections import Counter
+
+    kinds = Counter(p["kind"] for p in result.paragraphs)
+    summary = ", ".join(f"{n} {k}" for k, n in kinds.most_common())
+    out = [f"Wrote {result.path}: {len(result.paragraphs)} paragraphs ({summary}), source id '{result.source_id}'."]
+    if result.reimport:
+        parts = [f"kept {len(result.kept)} ids"]
+        if result.edited:
+            parts.append("kept for edited paragraphs: " + ", ".join(f"{k} {v}" for k, v in result.edited.items()))
+        if result.added:
+            parts.append("new: " + ", ".join(result.added))
+        if result.removed:
+            parts.append("gone: " + ", ".join(result.removed))
+        out.append("Re-import: " + "; ".join(parts) + ".")
+    if result.dropped:
+        if show_dropped:
+            out.append(f"Left out {len(result.dropped)} blocks of the page (bring one back with --keep \"first words\"):")
+            out += [f"  [{d.kind}] {d.text}" for d in result.dropped]
+        else:
+            out.append(f"Left out {len(result.dropped)} blocks (menus, adverts, share buttons, comments, ...): "
+                       "see them with --show-dropped; bring one back with --keep \"first words\".")
+    out += [f"Note: {n}" for n in result.notes]
+    if result.missing:
+        out.append("Not found in the file, so marked 'unknown' (casefile check points at them): fill in")
+        out += [f"  {name}: {what}" for name, what in result.missing]
+    out.append("Check the paragraph kinds (headline, byline, body, quote, ...), then run: casefile check")
+    return out
+
+
+@new.command("pack")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--from", "source_file", type=click.Path(path_type=Path), default=None,
+              help="An article to build the pack on (.html, .docx, .md, .txt).")
+@click.option("--title", default=None, help="The pack's title (default: from the article).")
+def new_pack(folder: Path, source_file: Path | None, title: str | None) -> None:
+    """Make a complete pack in FOLDER: lessons/ (pack.yml, the source, draft claims, a starter lesson
+    and glossary), mkdocs.yml and docs/, ready for `casefile build`."""
+    from .importer import ImportError_
+    from .newpack import new_pack as make
+
+    try:
+        made = make(folder, source_file, title=title)
+    except (ImportError_, ValueError) as e:
+        fail(str(e).splitlines(), "no pack was written")
+    if made.imported is not None:
+        for line in import_report(made.imported, False)[:-1]:
+            click.echo(line)
+    click.echo(f"Created a pack in {folder}/: {', '.join(made.files)}.")
+    click.echo(f"  {made.drafts} draft claims to review in {folder}/lessons/claims.yml (each marked draft: true).")
+    click.echo(f"Next: cd {folder} && casefile check && casefile build")

@@ -475,6 +475,8 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
     if info is None:
         raise PackError(problems)
 
+    if info.main_source:  # the main source first: everything that defaults to a source takes sources[0]
+        sources.sort(key=lambda s: s.id != info.main_source)
     ordered = [lessons[i] for i in info.lessons if lessons.get(i)]
     try:
         pack = model.Pack(info=info, sources=sources, claims=claims, references=references,

@@ -60,6 +60,8 @@ class PackInfo(Strict):
     version: Text = Field("1", description="Content version; bump it when you change exercises.")
     authors: list[Text] = []
     lessons: list[Id] = Field(description="Lesson ids in teaching order.")
+    main_source: Id | None = Field(None, description="With several sources: the one a lesson or claim without "
+                                   "'source:' uses (the others are named where they are used).")
     site: SiteOptions = SiteOptions()
     workshop: Workshop | None = None
 
@@ -83,6 +85,8 @@ class Paragraph(Strict):
     id: ParaId
     kind: ParagraphKind = ParagraphKind.body
     text: Text
+    inserted: bool = Field(False, description="Added (or moved) by a re-import after the ids were given: its id "
+                           "keeps its number, so it need not follow the order of the others.")
 
 
 class Source(Strict):
@@ -143,6 +147,8 @@ class Claim(Strict):
     note: Text = teacher(..., description="Teacher note: what the record says and how to teach it.")
     references: list[Id] = teacher([], description="Reference ids behind the note.")
     checked_as_of: dt.date = teacher(...)
+    draft: bool = teacher(False, description="A candidate claim found by `casefile import`/`new pack`, not checked "
+                          "yet: its teacher fields are placeholders. Check it, then remove this line.")
 
 
 class ReferenceKind(str, Enum):

@@ -73,10 +73,66 @@ def new_lesson(lessons: Path, title: str) -> Path:
     path = lessons / f"{lesson_id}.yml"
     safe_title = title.replace("\\", "\\\\").replace('"', '\\"')
     path.write_text(LESSON_TEMPLATE.format(id=lesson_id, title=safe_title, prefix=f"l{number}"), encoding="utf-8")
+    text = pack_file.read_text(encoding="utf-8")
+    pack_file.write_text(add_to_list(text, "lessons", lesson_id), encoding="utf-8")
+    return path
+
+
+def add_to_list(text: str, key: str, value: str) -> str:
+    """`text` (a YAML file the teacher wrote) with `value` added to its top-level list `key`, and
+    nothing else changed: one line added in the list's own style (block or flow). Falls back to a
+    ruamel round trip only for layouts it does not recognise."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        m = re.match(rf"^{re.escape(key)}:[ \t]*(.*?)\r?\n?$", line)
+        if not m:
+            continue
+        rest = m.group(1)
+        if rest.startswith("["):                       # flow list on one line: lessons: [a, b]
+            close = _flow_end(rest)
+            if close is None:
+                break
+            inner = rest[1:close].strip()
+            new = f"[{value}]" if not inner else rest[:close].rstrip() + f", {value}]"
+            lines[i] = line.replace(rest[:close + 1], new, 1)
+            return "".join(lines)
+        if rest and not rest.startswith("#"):
+            break
+        last, indent = None, None                      # block list: the items below the key
+        for j in range(i + 1, len(lines)):
+            item = re.match(r"^([ \t]*)- ", lines[j])
+            if item and (indent is None or item.group(1) == indent):
+                last, indent = j, item.group(1)
+            elif not lines[j].strip() or lines[j].lstrip().startswith("#") or (indent is not None and re.match(rf"^{re.escape(indent)}[ \t]+\S", lines[j])):
+                continue
+            else:
+                break
+        if last is None:
+            break
+        eol = "\r\n" if lines[last].endswith("\r\n") else "\n"
+        if not lines[last].endswith("\n"):
+            lines[last] += eol
+        lines.insert(last + 1, f"{indent}- {value}{eol}")
+        return "".join(lines)
     yaml = YAML()
     yaml.preserve_quotes = True
-    data = yaml.load(pack_file.read_text(encoding="utf-8"))
-    data.setdefault("lessons", []).append(lesson_id)
-    with open(pack_file, "w", encoding="utf-8") as fh:
-        yaml.dump(data, fh)
-    return path
+    data = yaml.load(text)
+    data.setdefault(key, []).append(value)
+    import io
+
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    return buf.getvalue()
+
+
+def _flow_end(rest: str) -> int | None:
+    quote = None
+    for k, ch in enumerate(rest):
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "]":
+            return k
+    return None
