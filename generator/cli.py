@@ -52,12 +52,22 @@ def main() -> None:
 
 @main.command()
 @LESSONS
-def check(lessons: Path) -> None:
+@click.option("--strict", is_flag=True, help="Treat the content lints' warnings (balance, reading level, re-check) as errors.")
+def check(lessons: Path, strict: bool) -> None:
     """Check the lesson pack and print every problem, one per line."""
-    pack = load(lessons).pack
+    loaded = load(lessons)
+    pack = loaded.pack
+    from .lints import lint_pack
+
+    warnings = [str(w) for w in lint_pack(loaded)]
+    if warnings and strict:
+        fail(warnings, "the lint warnings count as errors with --strict")
+    for w in warnings:
+        click.echo(w, err=True)
     n_ex = sum(len(lesson.exercises) for lesson in pack.lessons)
+    lint_note = f" {len(warnings)} lint warning{'s' if len(warnings) != 1 else ''}." if warnings else ""
     click.echo(f"{lessons}: OK: {len(pack.lessons)} lessons, {n_ex} exercises, {len(pack.claims)} claims, "
-               f"{len(pack.references)} references, {len(pack.glossary)} glossary terms; every quote matches its source.")
+               f"{len(pack.references)} references, {len(pack.glossary)} glossary terms; every quote matches its source.{lint_note}")
 
 
 @main.command()
