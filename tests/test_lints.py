@@ -67,7 +67,7 @@ def test_balance_wants_the_claimants_party(pack_copy: Path) -> None:
 
 
 def test_balance_ignores_claims_that_are_not_disputed_or_unsubstantiated(pack_copy: Path) -> None:
-    edit(pack_copy / "claims.yml", "    references: [r1]\n    party: TMARK-claim-party", "    references: []\n    party: TMARK-claim-party")
+    edit(pack_copy / "claims.yml", "    references: [r1]\n    checked_as_of", "    references: []\n    checked_as_of")
     assert lint_pack(load_pack(pack_copy), dt.date(2024, 6, 1)) == []  # k1 is accurate
 
 
