@@ -195,6 +195,24 @@ def recheck_due(pack: model.Pack, today: dt.date | None = None) -> set[str]:
     return {c.id for c in pack.claims if (today - c.checked_as_of).days > days}
 
 
+def build_date(pack: model.Pack) -> dt.date:
+    """The date a build marks re-checks against: SOURCE_DATE_EPOCH if set, else the pack's latest
+    date (as build.py stamps it), so the same pack always renders the same register."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        return lint_date()
+    dates = [c.checked_as_of for c in pack.claims]
+    for s in pack.sources:
+        dates += [d for d in (s.published, s.republished) if d]
+    for lesson in pack.lessons:
+        dates += [e.as_of for e in lesson.exercises if getattr(e, "as_of", None)]
+    return max(dates) if dates else dt.date(2000, 1, 1)
+
+
+def recheck_due_at_build(pack: model.Pack) -> set[str]:
+    """Claims the teacher register marks as due for a re-check (see build_date)."""
+    return recheck_due(pack, build_date(pack))
+
+
 def recheck(loaded: "Loaded", today: dt.date) -> list[Problem]:
     pack = loaded.pack
     shown = loaded.origin.get(("claims", ""))

@@ -139,3 +139,25 @@ def test_the_default_pack_passes_strict() -> None:
     r = run_check(ROOT / "lessons", "--strict")
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
+
+
+def test_the_teacher_register_marks_claims_due_for_a_recheck(pack_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.edition import view
+    from generator.render import render
+
+    edit(pack_copy / "pack.yml", "version: \"3\"\n", "version: \"3\"\nlints:\n  recheck_after: 30\n")
+    pack = load_pack(pack_copy).pack
+
+    def register(day: dt.date | None) -> str:
+        if day:
+            monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch_of(day))
+        else:
+            monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        pages = render(view(pack, "teacher"), "teacher")
+        return next(p for p in pages if p.uri == "teacher/claims.md").markdown
+
+    assert "Due for a re-check" not in register(None)  # no epoch: the pack's own latest date
+    assert "Due for a re-check" not in register(dt.date(2024, 6, 5))
+    due = register(dt.date(2024, 6, 6))
+    assert "**Due for a re-check:** 2 claims checked more than 30 days ago (k1, k2)." in due
+    assert due.count('class="cf-recheck"') == 2
