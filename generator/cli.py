@@ -53,12 +53,13 @@ def main() -> None:
 @main.command()
 @LESSONS
 @CONFIG
+@click.option("--strict", is_flag=True, help="Treat the content lints' warnings (balance, reading level, re-check) as errors.")
 @click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Largest YAML file accepted, in MB (default 2, or CASEFILE_MAX_FILE_MB).")
 @click.option("--max-pack-mb", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Largest total of the pack's YAML files, in MB (default 50, or CASEFILE_MAX_PACK_MB).")
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an internal error.")
-def check(lessons: Path, config_file: Path, max_file_mb: float | None, max_pack_mb: float | None, debug: bool) -> None:
+def check(lessons: Path, config_file: Path, strict: bool, max_file_mb: float | None, max_pack_mb: float | None, debug: bool) -> None:
     """Check the lesson pack and print every problem, one per line."""
     from .limits import Limits
 
@@ -72,9 +73,17 @@ def check(lessons: Path, config_file: Path, max_file_mb: float | None, max_pack_
               "this is a bug in Casefile: please report it with the file that causes it (run with --debug for the details)"],
              "nothing was checked")
     pack = loaded.pack
+    from .lints import lint_pack
+
+    warnings = [str(w) for w in lint_pack(loaded)]
+    if warnings and strict:
+        fail(warnings, "the lint warnings count as errors with --strict")
+    for w in warnings:
+        click.echo(w, err=True)
     n_ex = sum(len(lesson.exercises) for lesson in pack.lessons)
+    lint_note = f" {len(warnings)} lint warning{'s' if len(warnings) != 1 else ''}." if warnings else ""
     click.echo(f"{lessons}: OK: {len(pack.lessons)} lessons, {n_ex} exercises, {len(pack.claims)} claims, "
-               f"{len(pack.references)} references, {len(pack.glossary)} glossary terms; every quote matches its source.")
+               f"{len(pack.references)} references, {len(pack.glossary)} glossary terms; every quote matches its source.{lint_note}")
     from .importer.review import review_notes  # imported packs: unknown metadata, draft claims
 
     for note in review_notes(loaded):

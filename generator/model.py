@@ -43,6 +43,37 @@ class SiteOptions(Strict):
     paper: Literal["a4", "letter"] = "a4"
 
 
+class LintOptions(Strict):
+    """Targets for `casefile check`'s content lints (generator/lints.py)."""
+
+    audience_grade: Annotated[float, Field(ge=1, le=18)] | None = Field(
+        None, description="Reading level students' text should not exceed (US school grade, e.g. 9); "
+        "leave out to skip the reading-level lint.")
+    recheck_after: Annotated[int, Field(ge=1, le=3650)] | None = Field(
+        None, description="Days after a claim's checked_as_of when it is due for a re-check; "
+        "leave out to skip the re-check lint.")
+
+
+class SensitivityTopic(str, Enum):
+    violence = "violence"
+    terrorism = "terrorism"
+    death = "death"
+    war = "war"
+    children = "children"
+    religion = "religion"
+    conspiracy_theories = "conspiracy_theories"
+    graphic_images = "graphic_images"
+    other = "other"
+
+
+class Sensitivity(Strict):
+    """What in a lesson or source may upset or need care; teachers see it first, students a short note."""
+
+    topics: list[SensitivityTopic] = Field(min_length=1)
+    note: Text = Field(description="A short, neutral note shown to students and teachers alike.")
+    teacher_note: str | None = teacher(None, description="How to prepare or adapt the lesson.")
+
+
 class Workshop(Strict):
     title: Text
     lessons: list[Id] = Field(min_length=1, description="Lessons used in the workshop, in order.")
@@ -64,6 +95,7 @@ class PackInfo(Strict):
                                    "'source:' uses (the others are named where they are used).")
     site: SiteOptions = SiteOptions()
     workshop: Workshop | None = None
+    lints: LintOptions = LintOptions()
 
 
 # ---------------------------------------------------------------- sources
@@ -100,6 +132,7 @@ class Source(Strict):
     original_url: str | None = None
     attribution: Text = Field(description="The credit line the publisher asks for.")
     license_note: Text
+    sensitivity: Sensitivity | None = None
     paragraphs: list[Paragraph] = Field(min_length=1)
 
 
@@ -118,6 +151,7 @@ class ClaimStatus(str, Enum):
     accurate = "accurate"
     accurate_but_truncated = "accurate_but_truncated"
     misquoted = "misquoted"
+    inaccurate = "inaccurate"
     overstated = "overstated"
     disputed = "disputed"
     unsubstantiated = "unsubstantiated"
@@ -146,6 +180,8 @@ class Claim(Strict):
     confidence: Confidence = teacher(...)
     note: Text = teacher(..., description="Teacher note: what the record says and how to teach it.")
     references: list[Id] = teacher([], description="Reference ids behind the note.")
+    party: str | None = teacher(None, description="Whose side the claimant speaks for, in the words the "
+                                "references use for `account` (the balance lint compares them).")
     checked_as_of: dt.date = teacher(...)
     draft: bool = teacher(False, description="A candidate claim found by `casefile import`/`new pack`, not checked "
                           "yet: its teacher fields are placeholders. Check it, then remove this line.")
@@ -174,6 +210,12 @@ class Reference(Strict):
     url: str | None = None
     read: Literal["original", "copy"] = Field(alias="copy", description="Was the original read, or a copy (syndicated, archived, quoted)?")
     seen_via: str | None = Field(None, description="Where the copy was read, when copy is 'copy'.")
+    url_copy_of: str | None = Field(None, description="When url is a copy: whose copy it is (the site hosting it and what it copies).")
+    url_party: str | None = Field(None, description="When the copy at url sits on an outlet that is itself a party to "
+                                  "the story (e.g. state media of a government the lessons discuss): say so; shown beside the link.")
+    url_note: str | None = Field(None, description="Why there is no url, or what else to know about it (e.g. 'no address found').")
+    account: str | None = Field(None, description="Whose account this is: e.g. 'government of the United States', "
+                                "'independent media', 'researcher'. The balance lint compares it with a claim's party.")
     kind: ReferenceKind
 
 
@@ -383,6 +425,7 @@ class Lesson(Strict):
     activities: list[Activity] = Field(min_length=1)
     discussion: list[Text] = []
     teacher_notes: str | None = teacher(None, description="Notes for whoever teaches the lesson.")
+    sensitivity: Sensitivity | None = None
     extensions: list[Text] = []
     exercises: list[Exercise] = []
 

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from . import model
+from .lints import recheck_due_at_build
 from .edition import Edition, page_visible, policy, public_fields, shows_key, view
 from .text import md_escape, to_html, to_plain
 
@@ -71,6 +72,7 @@ def _env() -> jinja2.Environment:
     env.globals["kind_label"] = kind_label
     env.globals["ACTIVITY_LABEL"] = ACTIVITY_LABEL
     env.globals["AUDIT_FIELDS"] = AUDIT_FIELDS
+    env.globals["recheck_due"] = recheck_due_at_build  # content lints: claims due for a re-check (claims.md.j2)
     return env
 
 
