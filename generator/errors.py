@@ -16,7 +16,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        return f"{self.file}:{self.line}:{self.col}: {one_line(self.message)}"
+
+
+def one_line(text: str) -> str:
+    """A message on one line whatever it quotes: control characters (a newline in a key or a
+    value from the pack) are shown as escapes such as \\n."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class PackError(Exception):

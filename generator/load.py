@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import model
-from .errors import PackError, Problem, display_path
+from .errors import PackError, Problem, display_path, one_line
 from .limits import Limits, megabytes
 from .yaml_reader import Path_, YamlFile, read_yaml
 
@@ -131,7 +131,9 @@ def _field_name(path: Path_) -> str:
 
 
 def _show(value: Any) -> str:
+    """A value as a message shows it: on one line (control characters as escapes), at most 60 characters."""
     if isinstance(value, str):
+        value = one_line(value)
         return f"'{value}'" if len(value) < 60 else f"'{value[:57]}...'"
     if value is None:
         return "nothing"
