@@ -25,7 +25,7 @@ def save(out: Path, lessons: Path, root: Path) -> None:
     cmd = [sys.executable, "-m", "generator", "build", "--lessons", str(lessons.resolve()),
            "--config", str((root / "mkdocs.yml").resolve()), "--out", str((out / "site").resolve()),
            "--markdown-out", str((out / "markdown").resolve()), "-q"]
-    subprocess.run(cmd, check=True, env=env, cwd=root)
+    subprocess.run(cmd, check=True, env=env, cwd=Path(__file__).resolve().parent.parent)  # this checkout's code
 
 
 def hashes(root: Path) -> dict[str, str]:
@@ -54,7 +54,7 @@ def main() -> int:
     s = sub.add_parser("save")
     s.add_argument("out", type=Path)
     s.add_argument("--lessons", type=Path, default=Path("lessons"))
-    s.add_argument("--root", type=Path, default=Path("."), help="project folder (mkdocs.yml, docs/)")
+    s.add_argument("--root", type=Path, default=Path("."), help="project folder whose mkdocs.yml and docs/ to use (the code is always this checkout's)")
     c = sub.add_parser("compare")
     c.add_argument("a", type=Path)
     c.add_argument("b", type=Path)
