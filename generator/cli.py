@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 import click
 
+from .edition import EDITIONS, policy
 from .errors import PackError
 
 LESSONS = click.option("--lessons", "lessons", type=click.Path(path_type=Path), default=Path("lessons"),
@@ -77,7 +78,7 @@ def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts
     from .build import BuildError, build as do_build, write_markdown
 
     loaded = load(lessons)
-    editions = ("student", "teacher") if edition == "all" else (edition,)
+    editions = EDITIONS if edition == "all" else (edition,)
     try:
         result = do_build(lessons, out, editions=editions, handouts=not no_handouts, exports=not no_exports,  # type: ignore[arg-type]
                           config_file=config_file, paper=paper, quiet=quiet, loaded=loaded,
@@ -92,10 +93,10 @@ def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts
         for note in result.notes:
             click.echo(note, err=True)
     click.echo(f"Built {', '.join(result.built)} in {out}/.")
-    if "student" in result.built:
-        click.echo(f"  Student site (host this publicly): {out}/student/index.html")
-    if "teacher" in result.built:
-        click.echo(f"  Teacher site (keep private):       {out}/teacher/index.html")
+    for name in EDITIONS:
+        if name in result.built:
+            what = "Teacher site (keep private):      " if policy(name).private else "Student site (host this publicly):"
+            click.echo(f"  {what} {out}/{name}/index.html")
     if "handouts" in result.built:
         click.echo(f"  Handouts (PDF):                    {out}/handouts/")
     if "exports" in result.built:

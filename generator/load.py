@@ -25,6 +25,7 @@ from ruamel.yaml.reader import ReaderError
 
 from . import model
 from .errors import PackError, Problem, display_path
+from .suggest import did_you_mean  # noqa: F401 - used here, and by name elsewhere
 
 Path_ = tuple[Any, ...]
 LESSON_FILE = re.compile(r"^\d{2}-[a-z0-9][a-z0-9_-]*\.ya?ml$")
@@ -327,9 +328,6 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _explain(err: dict[str, Any], f: YamlFile, root_cls: type[BaseModel]) -> Problem:
