@@ -178,6 +178,10 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
         if handouts_dir is not None and not errors:
             for edition, output in zip(editions, outputs):
                 errors += _copy_handouts(handouts_dir, tmp / edition, output["links"], edition)
+        if not errors:  # nothing teacher-only may reach a public edition: checked before anything is swapped in
+            from .leak_guard import check as leak_check
+
+            errors += leak_check(loaded, tmp, out, docs_dir=config_file.parent / "docs")
         if errors:
             raise BuildError(errors)
         if handouts_dir is not None:
