@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from . import model
 from .edition import EDITIONS, Edition
+from .errors import display_path
 from .epoch import content_epoch, ensure_epoch  # noqa: F401 - part of this module's API
 from .load import Loaded, load_pack
 
@@ -56,6 +57,23 @@ def _check_config(config_file: Path) -> None:
     names = [p if isinstance(p, str) else next(iter(p), "") for p in plugins]
     if "casefile" not in names:
         raise BuildError([f"{config_file}:1:1: the casefile plugin is not listed under plugins:; add '- casefile' there"])
+
+
+def _check_workshop_guide(loaded: Loaded, docs_dir: Path) -> list[str]:
+    """pack.yml's workshop.guide must name a file inside docs/ (it goes into the facilitator guide)."""
+    ws = loaded.pack.info.workshop
+    if not (ws and ws.guide):
+        return []
+    pack_file = next((f for f in loaded.files.values() if f.path.name == "pack.yml"), None)
+    line, col = pack_file.at(("workshop", "guide")) if pack_file else (1, 1)
+    where = f"{pack_file.shown if pack_file else 'pack.yml'}:{line}:{col}"
+    path = (docs_dir / ws.guide).resolve()
+    if not path.is_relative_to(docs_dir.resolve()):
+        return [f"{where}: the workshop guide '{ws.guide}' is outside docs/; give a path inside docs/, such as teacher/facilitator-guide.md"]
+    if not path.is_file():
+        return [f"{where}: the workshop guide '{ws.guide}' is not in {display_path(docs_dir)}/; "
+                f"create it there or correct the path (relative to docs/)"]
+    return []
 
 
 def _edition_job(pack: model.Pack, config_file: str, edition: str, site_dir: str, lessons: str,
@@ -132,6 +150,9 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
     if not config_file.exists():
         raise BuildError([f"{config_file}:1:1: mkdocs.yml not found; run casefile from the project folder or pass --config"])
     _check_config(config_file)
+    problems = _check_workshop_guide(loaded, config_file.parent / "docs")
+    if problems:
+        raise BuildError(problems)
     result = BuildResult(out=out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
@@ -237,7 +258,6 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
             cfg["site_url"] = site.site_url
         cfg["use_directory_urls"] = False
         cfg.setdefault("theme", {})["language"] = site.language
-        cfg.setdefault("extra", {})["casefile_edition"] = edition
         cfg["nav"] = site.nav
         cfg["extra_css"] = merge(cfg.get("extra_css"), site.extra_css)
         cfg["extra_javascript"] = merge(cfg.get("extra_javascript"), site.extra_javascript)

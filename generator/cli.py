@@ -37,9 +37,27 @@ def load(lessons: Path) -> Any:
         fail([str(p) for p in e.problems])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Main(click.Group):
+    """Any exception no command expected becomes one line with a hint (the traceback with --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:  # noqa: BLE001
+            if ctx.params.get("debug"):
+                raise
+            where = f" in 'casefile {ctx.invoked_subcommand}'" if ctx.invoked_subcommand else ""
+            click.echo(f"casefile: unexpected error{where}: {type(e).__name__}: {e}. This is a bug in Casefile: "
+                       "please report it with the command you ran (add --debug to see the traceback).", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="casefile")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an unexpected error.")
+def main(debug: bool) -> None:
     """Casefile: build a teaching site, handouts and quizzes from a lesson pack.
 
     \b
@@ -86,7 +104,13 @@ def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts
     except BuildError as e:
         fail(e.messages, f"the previous contents of {out}/ are unchanged")
     if markdown_out:
-        for root in write_markdown(loaded, markdown_out, config_file, editions):  # type: ignore[arg-type]
+        from .site import SiteError
+
+        try:
+            roots = write_markdown(loaded, markdown_out, config_file, editions)  # type: ignore[arg-type]
+        except SiteError as e:
+            fail(e.messages, f"{markdown_out}/ was not written")
+        for root in roots:
             if not quiet:
                 click.echo(f"Markdown and mkdocs.yml written to {root}/", err=True)
     if not quiet:

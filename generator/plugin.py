@@ -12,8 +12,10 @@ $CASEFILE_LESSONS, $CASEFILE_HANDOUTS; the plugin then loads the pack itself.
 
 from __future__ import annotations
 
+import html
 import os
 import re
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -45,6 +47,9 @@ class Handoff:
     pack: model.Pack | None = None
     handouts_dir: Path | None = None
     handouts_later: bool = False  # link the PDFs named after the pack; the caller copies them in
+    serving: bool = False         # `casefile serve`: a broken pack becomes an error page, not an abort
+    last_uris: tuple[str, ...] = ()  # serve: the pages of the last good build (each gets the error page)
+    failed: bool = False          # serve: the last build showed the error page
 
 
 HANDOFF: Handoff | None = None
@@ -114,15 +119,18 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
         self.lessons_dir = src.lessons_dir
         self.handouts_dir = src.handouts_dir
         self.handouts_later = src.handouts_later
+        self.problems: list[str] = []
         if src.pack is not None:
             self.pack = src.pack
         else:
             try:
                 self.pack = load_pack(self.lessons_dir).pack
             except PackError as e:
-                for p in e.problems:
-                    log.error(str(p))
-                raise PluginError(f"{len(e.problems)} problem(s) in the lesson pack; fix them and save again") from None
+                if not src.serving:
+                    for p in e.problems:
+                        log.error(str(p))
+                    raise PluginError(f"{len(e.problems)} problem(s) in the lesson pack; fix them and save again") from None
+                return self._serve_problems(config, src, [str(p) for p in e.problems])
         # One edition per site folder: a teacher build never lands in site/student.
         site_dir = Path(config.site_dir)
         if site_dir.name in ed.EDITIONS and site_dir.name != self.edition:
@@ -135,6 +143,11 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
                 log.error(m)
             raise PluginError(e.messages[0]) from None
         site = self.site
+        if src.serving:
+            if src.failed:
+                print("The lesson pack is fine again; the preview shows it.", file=sys.stderr, flush=True)
+            src.failed = False
+            src.last_uris = tuple(sorted({p.uri for p in site.pages} | site.doc_uris))
         config.site_name = site.site_name
         config.use_directory_urls = False
         if site.site_url and not config.site_url:
@@ -150,8 +163,39 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
             config.watch.append(str(self.lessons_dir))
         return config
 
+    def _serve_problems(self, config: Any, src: Handoff, problems: list[str]) -> Any:
+        """`casefile serve` after a save broke the pack: the same one-line problems as `casefile
+        check`, on stderr and as the page at every address of the preview, until a save fixes them."""
+        for p in problems:
+            print(p, file=sys.stderr, flush=True)
+        n = len(problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found; the preview shows them until you fix them and save.",
+              file=sys.stderr, flush=True)
+        src.failed = True
+        self.problems = problems
+        if str(self.lessons_dir) not in config.watch:
+            config.watch.append(str(self.lessons_dir))
+        config.nav = None
+        return config
+
+    def _problem_files(self, files: Files, config: Any) -> Files:
+        items = "".join(f"<li><code>{html.escape(p)}</code></li>" for p in self.problems)
+        page = ("# The lesson pack has problems\n\n"
+                '<div class="admonition failure" role="alert"><p class="admonition-title">Fix these and save: '
+                f"this page reloads by itself</p><ul>{items}</ul></div>\n")
+        for f in list(files):
+            if f.src_uri.endswith(".md"):
+                files.remove(f)
+        uris = set(HANDOFF.last_uris if HANDOFF else ()) | {"index.md"}
+        for uri in sorted(uris):
+            files.append(File.generated(config, uri, content=page))
+        config.nav = [{"Problems": "index.md"}] + [{uri: uri} for uri in sorted(uris - {"index.md"})]
+        return files
+
     # Hide the other edition's hand-written pages; add the generated pages, assets and PDFs; set the nav.
     def on_files(self, files: Files, *, config: Any) -> Files:
+        if self.problems:
+            return self._problem_files(files, config)
         site = self.site
         for f in list(files):
             if not f.generated_by and f.src_uri in site.hidden_docs:
@@ -175,9 +219,12 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
             return sanitize_doc(html)
         return html
 
-    # Reload the preview when a lesson file is saved.
+    # Say where the preview is; reload it when a lesson file is saved.
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         server.watch(str(self.lessons_dir))
+        if HANDOFF is not None and HANDOFF.serving:
+            print(f"Preview of the {self.edition} edition: open {server.url} (pages reload when you save; "
+                  "Ctrl+C stops)", file=sys.stderr, flush=True)
         return server
 
 
@@ -286,6 +333,6 @@ def serve_site(config_file: Path, edition: str, dev_addr: str | None, lessons: P
     """Live preview; the plugin reloads the pack on every save (handed the folder, not a Pack)."""
     from mkdocs.commands.serve import serve
 
-    source = Handoff(edition=edition, lessons_dir=lessons.resolve() if lessons else None)  # type: ignore[arg-type]
+    source = Handoff(edition=edition, lessons_dir=lessons.resolve() if lessons else None, serving=True)  # type: ignore[arg-type]
     with env_vars(NO_MKDOCS_2_WARNING=os.environ.get("NO_MKDOCS_2_WARNING", "1")), handoff(source):
         serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)

@@ -41,6 +41,14 @@ def kind_label(ex: Any) -> str:
     return "Choose all that apply" if ex.type == "choice" and ex.multiple else KIND_LABEL[ex.type]
 
 
+class RenderError(Exception):
+    """A template failed on one page: which page, which template, what went wrong."""
+
+    def __init__(self, uri: str, template: str, error: Exception):
+        self.uri, self.template, self.error = uri, template, error
+        super().__init__(f"{uri} (templates/site/{template}): {type(error).__name__}: {error}")
+
+
 @dataclass(frozen=True)
 class Page:
     uri: str
@@ -179,7 +187,10 @@ class Renderer:
         return posixpath.relpath(target, posixpath.dirname(uri) or ".")
 
     def _page(self, template: str, uri: str, title: str, **kw: Any) -> Page:
-        md = env().get_template(template).render(self._ctx(uri, title=title, **kw))
+        try:
+            md = env().get_template(template).render(self._ctx(uri, title=title, **kw))
+        except Exception as e:  # noqa: BLE001 - named after the page it broke, reported by the caller
+            raise RenderError(uri, template, e) from e
         return Page(uri=uri, title=title, markdown=md)
 
     # ---------------------------------------------------------------- pages

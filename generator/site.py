@@ -16,7 +16,7 @@ from .docs_pages import doc_nav, scan_docs
 from .edition import Edition, Policy, policy
 from .grade import browser_key_json
 from .handout_names import handout_folder, pack_handout_names
-from .render import NavItem, Page, Renderer
+from .render import NavItem, Page, RenderError, Renderer
 from .text import safe_title
 
 ASSETS = Path(__file__).parent / "assets"
@@ -82,7 +82,11 @@ def edition_site(pack: model.Pack, edition: Edition, docs_dir: Path,
                  if docs_dir.is_dir() else set())
     renderer = Renderer(pack, edition, handouts,
                         browser_key=browser_key_json(pack) if "check-answers" in pol.pages else None)
-    pages = renderer.pages()
+    try:
+        pages = renderer.pages()
+    except RenderError as e:
+        raise SiteError([f"{edition} edition: rendering {e}; this is a bug in Casefile or its templates: "
+                         "please report it with the lesson pack"]) from e
     clashes = []
     for page in pages:
         if page.uri in doc_files:
