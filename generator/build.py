@@ -204,7 +204,7 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
 
             errors += leak_check(loaded, tmp, out, docs_dir=config_file.parent / "docs")
         if errors:
-            raise BuildError(errors)
+            raise BuildError(list(dict.fromkeys(errors)))  # a docs page's mistake is found by both editions
         if handouts_dir is not None:
             result.built.append("handouts")
         result.built += list(editions)
