@@ -29,12 +29,13 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import edition as ed
-from . import model
+from . import csp, model
 from .errors import PackError, display_path
 from .load import load_pack
 from .site import EditionSite, SiteError, available_handouts, edition_site, merge
 
 log = get_plugin_logger(__name__)
+OVERRIDES = str(Path(__file__).parent / "overrides")
 
 
 @dataclass
@@ -94,6 +95,11 @@ class CasefileConfig(base.Config):
 
 class CasefilePlugin(BasePlugin[CasefileConfig]):
     supports_multiple_instances = False
+    command = "build"
+
+    # `mkdocs serve` (its live-reload script is inline, so the preview has no CSP).
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     def _source(self, root: Path) -> Handoff:
         """The edition, pack folder and handouts: from `casefile` (HANDOFF), else env and options."""
@@ -155,6 +161,10 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
         config.theme.language = site.language
         config.extra["polyfills"] = merge(config.extra.get("polyfills"), site.polyfills)
         config.extra["casefile_edition"] = self.edition
+        if OVERRIDES not in config.theme.dirs:
+            config.theme.dirs.insert(0, OVERRIDES)  # the CSP <meta> (templates: generator/overrides/)
+        serving = src.serving or self.command == "serve"
+        config.extra["casefile_csp"] = None if serving else csp.TEMPLATE
         config.extra_css[:] = merge(config.extra_css, site.extra_css)
         for js in site.extra_javascript:
             if js not in [str(j) for j in config.extra_javascript]:
@@ -218,6 +228,13 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
         if page.file.src_uri in getattr(self, "doc_uris", set()):
             return sanitize_doc(html)
         return html
+
+    # Complete the page's Content-Security-Policy with the hashes of its own inline scripts.
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        return csp.fill(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        return csp.fill(output_content) if template_name.endswith(".html") else output_content
 
     # Say where the preview is; reload it when a lesson file is saved.
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
