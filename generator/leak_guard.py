@@ -16,6 +16,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -25,7 +26,8 @@ from pydantic import BaseModel
 from .edition import EDITIONS, is_teacher_only, policy, public_fields
 from .errors import display_path
 from .load import Loaded
-from .text import to_plain
+from .checks import INLINE_QUOTE
+from .text import _md
 
 MIN_CHARS = 24
 SCANNED = {".html", ".htm", ".json", ".xml", ".js", ".txt", ".md", ".csv", ".svg", ".pdf"}
@@ -45,7 +47,22 @@ def fold(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+def to_plain(text: str) -> str:
+    """Author Markdown as the text a reader sees (text.to_plain's result, with the one cached
+    Markdown converter: the guard converts every text of the pack)."""
+    if not text:
+        return ""
+    if "[[" in text:
+        text = INLINE_QUOTE.sub(lambda m: f"“{m['text']}” (¶{m['para'][1:]})", text)
+    if not any(c in text for c in "*_`[<&#>\\!-+=|~\n"):
+        return fold(text)  # nothing Markdown would change
+    out = _TAG.sub("", _md().reset().convert(text))
+    return fold(html.unescape(out))
+
+
 def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, Enum):
+        return  # a fixed vocabulary (status, type), not text anyone wrote
     if isinstance(value, str):
         yield value
     elif isinstance(value, BaseModel):
@@ -91,9 +108,10 @@ def _positions(loaded: Loaded) -> dict[str, str]:
                 for i, v in enumerate(node):
                     walk(v, path + (i,))
             elif isinstance(node, str):
-                line, col = f.at(path)
-                out.setdefault(fold(node), f"{f.shown}:{line}:{col}")
-                out.setdefault(fold(to_plain(node)), f"{f.shown}:{line}:{col}")
+                key = fold(node)
+                if len(key) >= MIN_CHARS and key not in out:
+                    line, col = f.at(path)
+                    out[key] = f"{f.shown}:{line}:{col}"
         walk(f.data, ())
     return out
 
@@ -145,12 +163,7 @@ def _strings_of_public(pack: Any) -> Iterator[str]:
 
 def _text_of(path: Path, data: bytes) -> str:
     if path.suffix == ".pdf":
-        import io
-
-        from pypdf import PdfReader
-
-        reader = PdfReader(io.BytesIO(data))
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        return _pdf_text(data)
     raw = data.decode("utf-8", errors="replace")
     if path.suffix == ".json":
         try:
@@ -162,6 +175,29 @@ def _text_of(path: Path, data: bytes) -> str:
         attrs = " ".join(a or b for a, b in _ATTR.findall(raw))
         raw = html.unescape(_TAG.sub("", raw)) + "\n" + html.unescape(attrs)
     return raw
+
+
+_PAGES: dict[str, str] = {}  # content stream digest -> text: a workshop pack repeats the worksheets' pages
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    texts = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        contents = page.get_contents()
+        # same drawing operators with the same (content-named) fonts: the same text
+        key = hashlib.sha256(contents.get_data()).hexdigest() if contents is not None else None
+        if key is None or key not in _PAGES:
+            text = page.extract_text() or ""
+            if key is None:
+                texts.append(text)
+                continue
+            _PAGES[key] = text
+        texts.append(_PAGES[key])
+    return "\n".join(texts)
 
 
 def _strings_json(v: Any) -> Iterator[str]:
