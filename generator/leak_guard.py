@@ -3,7 +3,8 @@ public editions (HTML, search index, sitemap, scripts, the text of their PDFs) i
 teacher-only text of the pack. A hit stops the publication, naming the file, the teacher field
 it came from (file:line) and what to do.
 
-What counts as teacher text: every value of a `teacher()` field, as plain text with whitespace
+PDFs are read with pdf_text.py (pypdf parses, the drawing operators are decoded there) and
+compared with whitespace removed. What counts as teacher text: every value of a `teacher()` field, as plain text with whitespace
 folded, at least MIN_CHARS long, that appears nowhere in what students may see anyway (a
 highlight key is a quote of the public article). Instant-feedback keys are teacher-only too: they
 may reach students only encoded (data-k), never as text.
@@ -131,12 +132,17 @@ def teacher_secrets(loaded: Loaded) -> list[Secret]:
     return [s for t, s in seen.items() if t not in shown]
 
 
-def _automaton(secrets: list[Secret]) -> Any:
+def _automaton(secrets: list[Secret], *, despaced: bool = False) -> Any:
     auto = ahocorasick.Automaton()
     for i, s in enumerate(secrets):
-        auto.add_word(s.text, i)
+        auto.add_word(despace(s.text) if despaced else s.text, i)
     auto.make_automaton()
     return auto
+
+
+def despace(text: str) -> str:
+    """PDF text has spaces where the text moved, not always where the words part: compare without."""
+    return _WS.sub("", text)
 
 
 def _find(secrets: list[Secret], text: str, auto: Any = None) -> list[tuple[Secret, int]]:
@@ -163,7 +169,9 @@ def _strings_of_public(pack: Any) -> Iterator[str]:
 
 def _text_of(path: Path, data: bytes) -> str:
     if path.suffix == ".pdf":
-        return _pdf_text(data)
+        from .pdf_text import pdf_text
+
+        return pdf_text(data)
     raw = data.decode("utf-8", errors="replace")
     if path.suffix == ".json":
         try:
@@ -175,29 +183,6 @@ def _text_of(path: Path, data: bytes) -> str:
         attrs = " ".join(a or b for a, b in _ATTR.findall(raw))
         raw = html.unescape(_TAG.sub("", raw)) + "\n" + html.unescape(attrs)
     return raw
-
-
-_PAGES: dict[str, str] = {}  # content stream digest -> text: a workshop pack repeats the worksheets' pages
-
-
-def _pdf_text(data: bytes) -> str:
-    import io
-
-    from pypdf import PdfReader
-
-    texts = []
-    for page in PdfReader(io.BytesIO(data)).pages:
-        contents = page.get_contents()
-        # same drawing operators with the same (content-named) fonts: the same text
-        key = hashlib.sha256(contents.get_data()).hexdigest() if contents is not None else None
-        if key is None or key not in _PAGES:
-            text = page.extract_text() or ""
-            if key is None:
-                texts.append(text)
-                continue
-            _PAGES[key] = text
-        texts.append(_PAGES[key])
-    return "\n".join(texts)
 
 
 def _strings_json(v: Any) -> Iterator[str]:
@@ -233,14 +218,17 @@ def scan(files: Iterable[Path], secrets: list[Secret], *, build_dir: Path, out_d
     if not secrets:
         return []
     auto = _automaton(secrets)
+    auto_pdf = _automaton(secrets, despaced=True)
     texts: dict[str, str] = {}  # by content hash: a PDF copied into the site is read once
     messages = []
     for path in files:
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
+        pdf = path.suffix == ".pdf"
         if digest not in texts:
-            texts[digest] = fold(_text_of(path, data))
-        hits = sorted({i for _, i in auto.iter(texts[digest])})
+            text = _text_of(path, data)
+            texts[digest] = despace(text) if pdf else fold(text)
+        hits = sorted({i for _, i in (auto_pdf if pdf else auto).iter(texts[digest])})
         rel = path.relative_to(build_dir)
         shown = display_path(out_dir / rel)
         for i in hits:

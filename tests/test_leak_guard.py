@@ -92,3 +92,31 @@ def test_scan_reads_html_text_attributes_and_json(tmp_path: Path, pack_copy: Pat
     msgs = scan(sorted(site.iterdir()), secrets, build_dir=tmp_path / "b", out_dir=tmp_path / "site")
     hit = sorted({m.split(":")[0].rsplit("/", 1)[-1] for m in msgs})
     assert hit == ["attr.html", "index.json", "split.html"]
+
+
+def test_scan_reads_the_text_of_pdfs(tmp_path: Path, pack_copy: Path) -> None:
+    import io
+    import re
+
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    from generator.pdf_text import pdf_text
+
+    claims = pack_copy / "claims.yml"
+    claims.write_text(claims.read_text().replace("    note: TMARK-claim2-note\n", f"    note: '{NOTE}'\n"))
+    secrets = teacher_secrets(load_pack(pack_copy))
+    folder = tmp_path / "b" / "handouts" / "student"
+    folder.mkdir(parents=True)
+    words = NOTE.split(" ")
+    html = (f"<p style='width: 6cm'>Worksheet. {' '.join(words[:4])} <b>{words[4]}</b> {' '.join(words[5:])}.</p>"
+            "<p>Ünïcödé “quotes” and ﬁ ligatures</p>")
+    data = HTML(string=html).write_pdf()
+    (folder / "leaky.pdf").write_bytes(data)
+    (folder / "clean.pdf").write_bytes(HTML(string="<p>Nothing to see here.</p>").write_pdf())
+    # the fast extractor reads what pypdf reads (spacing aside)
+    ours = re.sub(r"\s", "", pdf_text(data))
+    theirs = re.sub(r"\s", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+    assert ours == theirs and "harbourlogshows" in ours
+    msgs = scan(sorted(folder.iterdir()), secrets, build_dir=tmp_path / "b", out_dir=tmp_path / "site")
+    assert len(msgs) == 1 and "handouts/student/leaky.pdf: holds teacher-only text, claim 'k2' note" in msgs[0]
