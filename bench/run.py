@@ -254,7 +254,7 @@ def w_trace(a: dict[str, Any]) -> dict[str, Any]:
     import tracemalloc
 
     from generator.load import load_pack
-    from generator.render import render
+    from generator.site import render_pages as render
 
     load_pack(Path(a["pack"]))  # warm caches (templates, regexes) so the peaks are the work's own
     tracemalloc.start()

@@ -7,7 +7,6 @@ at the end, and errors from any of these jobs are reported together.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import sys
@@ -19,6 +18,8 @@ from typing import Any, Callable
 
 from . import model
 from .edition import EDITIONS, Edition
+from .errors import display_path
+from .epoch import content_epoch, ensure_epoch  # noqa: F401 - part of this module's API
 from .load import Loaded, load_pack
 
 Echo = Callable[[str], None]
@@ -37,24 +38,6 @@ class BuildError(Exception):
     def __init__(self, messages: list[str]):
         self.messages = messages
         super().__init__("\n".join(messages))
-
-
-def content_epoch(pack: model.Pack) -> int:
-    """A build date that depends only on the pack's content: its latest date (sources, checks)."""
-    dates: list[dt.date] = []
-    for s in pack.sources:
-        dates += [d for d in (s.published, s.republished) if d]
-    dates += [c.checked_as_of for c in pack.claims if c.checked_as_of]
-    for lesson in pack.lessons:
-        dates += [e.as_of for e in lesson.exercises if getattr(e, "as_of", None)]
-    latest = max(dates) if dates else dt.date(2000, 1, 1)
-    return int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.timezone.utc).timestamp())
-
-
-def ensure_epoch(pack: model.Pack) -> str:
-    """Honour SOURCE_DATE_EPOCH; without it, fix one from the content so rebuilds are identical."""
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(content_epoch(pack)))
-    return os.environ["SOURCE_DATE_EPOCH"]
 
 
 def _check_config(config_file: Path) -> None:
@@ -76,14 +59,16 @@ def _check_config(config_file: Path) -> None:
         raise BuildError([f"{config_file}:1:1: the casefile plugin is not listed under plugins:; add '- casefile' there"])
 
 
-def _edition_job(config_file: str, edition: str, site_dir: str, lessons: str, handouts: str | None) -> dict[str, Any]:
-    """One MkDocs edition build (in a worker process). Handout PDFs are linked, not copied: they
-    are made meanwhile; `links` says which ones to copy in once they exist."""
+def _edition_job(pack: model.Pack, config_file: str, edition: str, site_dir: str, lessons: str,
+                 handouts: str | None) -> dict[str, Any]:
+    """One MkDocs edition build (in a worker process), of the pack this process loaded and checked.
+    Handout PDFs are linked, not copied: they are made meanwhile; `links` says which ones to copy
+    in once they exist."""
     from .plugin import BuildFailed, build_site
 
     links: dict[str, str] = {}
     try:
-        messages = build_site(Path(config_file), edition, Path(site_dir), lessons=Path(lessons),
+        messages = build_site(Path(config_file), edition, Path(site_dir), pack=pack, lessons=Path(lessons),
                               handouts=Path(handouts) if handouts else None, handouts_later=True,
                               linked_handouts=links)
     except BuildFailed as e:
@@ -142,7 +127,8 @@ def _swap(tmp: Path, out: Path, parts: list[str]) -> None:
 def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS, handouts: bool = True,
           exports: bool = True, config_file: Path = Path("mkdocs.yml"), paper: str | None = None,
           quiet: bool = False, echo: Echo = print, loaded: Loaded | None = None) -> BuildResult:
-    loaded = loaded or load_pack(lessons)  # PackError propagates before anything is touched
+    # PackError propagates before anything is touched (the loader also checks the workshop guide is in docs/)
+    loaded = loaded or load_pack(lessons, docs_dir=config_file.parent / "docs")
     pack = loaded.pack
     ensure_epoch(pack)
     if not config_file.exists():
@@ -170,7 +156,7 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
 
             return export_pack(pack, tmp / "exports", quiet=quiet)
 
-        jobs = [(str(config_file.resolve()), e, str(tmp / e), str(lessons.resolve()),
+        jobs = [(pack, str(config_file.resolve()), e, str(tmp / e), str(lessons.resolve()),
                  str(handouts_dir) if handouts_dir else None) for e in editions]
         if len(jobs) == 1 and not handouts:
             outputs = [_edition_job(*jobs[0])]
@@ -194,8 +180,12 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
         if handouts_dir is not None and not errors:
             for edition, output in zip(editions, outputs):
                 errors += _copy_handouts(handouts_dir, tmp / edition, output["links"], edition)
+        if not errors:  # nothing teacher-only may reach a public edition: checked before anything is swapped in
+            from .leak_guard import check as leak_check
+
+            errors += leak_check(loaded, tmp, out, docs_dir=config_file.parent / "docs")
         if errors:
-            raise BuildError(errors)
+            raise BuildError(list(dict.fromkeys(errors)))  # a docs page's mistake is found by both editions
         if handouts_dir is not None:
             result.built.append("handouts")
         result.built += list(editions)
@@ -210,52 +200,49 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
 
 def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tuple[Edition, ...] = EDITIONS) -> list[Path]:
     """`--markdown-out`: the generated pages, the visible hand-written pages and a ready mkdocs.yml,
-    per edition, for any engine that reads MkDocs projects (no casefile plugin needed)."""
+    per edition, for any engine that reads MkDocs projects (no casefile plugin needed). The same
+    site.edition_site the plugin hands to MkDocs, written out."""
     from ruamel.yaml import YAML
 
-    from .docs_pages import doc_nav, scan_docs
-    from .render import Renderer
+    from .site import edition_site, merge
 
     ensure_epoch(loaded.pack)
     yaml = YAML()
     written = []
     docs_src = config_file.parent / "docs"
-    assets = Path(__file__).parent / "assets"
     for edition in editions:
+        site = edition_site(loaded.pack, edition, docs_src)
         root = dest / edition
         if root.exists():
             shutil.rmtree(root)
         docs = root / "docs"
-        pages, hidden = scan_docs(docs_src, edition)
+        docs.mkdir(parents=True)
         if docs_src.is_dir():
             for f in sorted(docs_src.rglob("*")):
                 rel = f.relative_to(docs_src).as_posix()
-                if f.is_file() and rel not in hidden:
+                if f.is_file() and rel not in site.hidden_docs:
                     (docs / rel).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(f, docs / rel)
-        renderer = Renderer(loaded.pack, edition)
-        for page in renderer.pages():
+        for page in site.pages:
             (docs / page.uri).parent.mkdir(parents=True, exist_ok=True)
             (docs / page.uri).write_text(page.markdown, encoding="utf-8")
-        for name in ("casefile.css", "casefile.js", "vendor/iframe-worker-shim.js", "print/site-print.css"):
-            if (assets / name).exists():
-                target = docs / "assets/casefile" / Path(name).name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(assets / name, target)
+        for uri, src in site.assets.items():
+            (docs / uri).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, docs / uri)
         with open(config_file, encoding="utf-8") as fh:
             cfg = yaml.load(fh)
         cfg["plugins"] = [p for p in cfg.get("plugins", []) if not (isinstance(p, dict) and "casefile" in p) and p != "casefile"]
         cfg["docs_dir"] = "docs"
         cfg["site_dir"] = "site"
-        info = loaded.pack.info
-        cfg["site_name"] = (info.site.teacher_title if edition == "teacher" else info.site.student_title) or info.title
-        from .plugin import _nav_config
-
-        cfg["nav"] = _nav_config(renderer.nav(*doc_nav(pages)))
-        cfg["extra_css"] = [f"assets/casefile/{n}" for n in ("casefile.css", "site-print.css")
-                            if (docs / "assets/casefile" / n).exists()]
-        cfg["extra_javascript"] = ["assets/casefile/casefile.js"]
-        cfg.setdefault("extra", {})["polyfills"] = ["assets/casefile/iframe-worker-shim.js"]
+        cfg["site_name"] = site.site_name
+        if site.site_url and not cfg.get("site_url"):
+            cfg["site_url"] = site.site_url
+        cfg["use_directory_urls"] = False
+        cfg.setdefault("theme", {})["language"] = site.language
+        cfg["nav"] = site.nav
+        cfg["extra_css"] = merge(cfg.get("extra_css"), site.extra_css)
+        cfg["extra_javascript"] = merge(cfg.get("extra_javascript"), site.extra_javascript)
+        cfg.setdefault("extra", {})["polyfills"] = merge(cfg["extra"].get("polyfills"), site.polyfills)
         with open(root / "mkdocs.yml", "w", encoding="utf-8") as fh:
             fh.write(f"# Generated by casefile build --markdown-out ({edition} edition). Build with: mkdocs build\n")
             yaml.dump(cfg, fh)

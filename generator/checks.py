@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from . import model
 from .errors import Problem
-from .load import did_you_mean
+from .suggest import did_you_mean
 
 if TYPE_CHECKING:
     from .load import Loaded, YamlFile

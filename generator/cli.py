@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 import click
 
+from .edition import EDITIONS, policy
 from .errors import PackError
 
 LESSONS = click.option("--lessons", "lessons", type=click.Path(path_type=Path), default=Path("lessons"),
@@ -36,9 +37,27 @@ def load(lessons: Path, docs_dir: Path | None = None, limits: Any = None) -> Any
         fail([str(p) for p in e.problems])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Main(click.Group):
+    """Any exception no command expected becomes one line with a hint (the traceback with --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:  # noqa: BLE001
+            if ctx.params.get("debug") or ctx.meta.get("casefile.debug"):
+                raise
+            where = f" in 'casefile {ctx.invoked_subcommand}'" if ctx.invoked_subcommand else ""
+            click.echo(f"casefile: unexpected error{where}: {type(e).__name__}: {e}. This is a bug in Casefile: "
+                       "please report it with the command you ran (add --debug to see the traceback).", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="casefile")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an unexpected error.")
+def main(debug: bool) -> None:
     """Casefile: build a teaching site, handouts and quizzes from a lesson pack.
 
     \b
@@ -68,6 +87,7 @@ def check(lessons: Path, config_file: Path, strict: bool, max_file_mb: float | N
                     limits=Limits.from_env(max_file_mb, max_pack_mb))
     except Exception as e:  # noqa: BLE001 - a bug of ours: one line and a hint, not a traceback
         if debug:
+            click.get_current_context().meta["casefile.debug"] = True  # the group lets it through too
             raise
         fail([f"{lessons}: internal error while checking the pack ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
               "this is a bug in Casefile: please report it with the file that causes it (run with --debug for the details)"],
@@ -107,7 +127,7 @@ def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts
     from .build import BuildError, build as do_build, write_markdown
 
     loaded = load(lessons, docs_dir=config_file.parent / "docs" if config_file.is_file() else None)
-    editions = ("student", "teacher") if edition == "all" else (edition,)
+    editions = EDITIONS if edition == "all" else (edition,)
     try:
         result = do_build(lessons, out, editions=editions, handouts=not no_handouts, exports=not no_exports,  # type: ignore[arg-type]
                           config_file=config_file, paper=paper, quiet=quiet, loaded=loaded,
@@ -115,17 +135,23 @@ def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts
     except BuildError as e:
         fail(e.messages, f"the previous contents of {out}/ are unchanged")
     if markdown_out:
-        for root in write_markdown(loaded, markdown_out, config_file, editions):  # type: ignore[arg-type]
+        from .site import SiteError
+
+        try:
+            roots = write_markdown(loaded, markdown_out, config_file, editions)  # type: ignore[arg-type]
+        except SiteError as e:
+            fail(e.messages, f"{markdown_out}/ was not written")
+        for root in roots:
             if not quiet:
                 click.echo(f"Markdown and mkdocs.yml written to {root}/", err=True)
     if not quiet:
         for note in result.notes:
             click.echo(note, err=True)
     click.echo(f"Built {', '.join(result.built)} in {out}/.")
-    if "student" in result.built:
-        click.echo(f"  Student site (host this publicly): {out}/student/index.html")
-    if "teacher" in result.built:
-        click.echo(f"  Teacher site (keep private):       {out}/teacher/index.html")
+    for name in EDITIONS:
+        if name in result.built:
+            what = "Teacher site (keep private):      " if policy(name).private else "Student site (host this publicly):"
+            click.echo(f"  {what} {out}/{name}/index.html")
     if "handouts" in result.built:
         click.echo(f"  Handouts (PDF):                    {out}/handouts/")
     if "exports" in result.built:

@@ -44,15 +44,14 @@ def scan_docs(docs_dir: Path, edition: ed.Edition) -> tuple[list[DocPage], set[s
         body = ""
         if path.suffix == ".md":
             meta, body = front_matter(path.read_text(encoding="utf-8", errors="replace"))
-        if not ed.doc_visible(uri, meta, edition):
+        if not ed.policy(edition).shows_doc(uri, meta):
             hidden.add(uri)
             continue
         if path.suffix != ".md":
             continue
         h1 = re.search(r"^# (.+)$", body, re.M)
         title = meta.get("title") or (h1.group(1).strip() if h1 else path.stem.replace("-", " ").capitalize())
-        pages.append(DocPage(uri, title, f"{meta.get('order', '50').zfill(4)}/{uri}",
-                             uri.startswith(ed.TEACHER_DOCS_FOLDER + "/") or meta.get("edition") == "teacher"))
+        pages.append(DocPage(uri, title, f"{meta.get('order', '50').zfill(4)}/{uri}", ed.is_teacher_doc(uri, meta)))
     return pages, hidden
 
 

@@ -25,26 +25,49 @@ class Policy:
     (`policy.keys`, `"claims" in policy.pages`); nothing else compares edition names."""
 
     edition: Edition
-    keys: bool                       # answer keys, whys, model answers and teacher notes are rendered
+    keys: bool                       # answer keys, whys, model answers, key points open, teacher notes
     encoded_instant_keys: bool       # instant-feedback exercises carry their key encoded (data-k)
     pages: frozenset[str]            # generated page families this edition has
     assets: tuple[str, ...]          # files under generator/assets/ copied into the site
+    scripts: tuple[str, ...]         # of those, the scripts every page loads
     handout_folders: frozenset[str]  # handout folders (student/, teacher/) this edition may link to
     teacher_docs: bool               # hand-written pages under docs/teacher/ or marked `edition: teacher`
-    title_suffix: str                # added to the pack title when site.<edition>_title is not set
+    title_field: str                 # the SiteOptions field that names this edition's site
+    title_suffix: str                # added to the pack title when that field is not set
+    activity_text: str               # the Activity field shown in a lesson's plan table
+    annotated_source: bool           # the source page marks and explains the claim register's claims
+    private: bool                    # the edition must not be hosted publicly (home page warning)
+    public_url: bool                 # site.public_url becomes MkDocs' site_url (canonical links, sitemap)
+
+    def title(self, info: model.PackInfo) -> str:
+        """The site's name: site.<edition>_title, or the pack title with this edition's suffix."""
+        return getattr(info.site, self.title_field) or f"{info.title}{self.title_suffix}"
+
+    def may_link(self, handout_folder: str) -> bool:
+        """May pages of this edition link a handout PDF kept in this handouts folder?"""
+        return handout_folder in self.handout_folders
+
+    def shows_doc(self, src_uri: str, meta: dict[str, Any] | None) -> bool:
+        """A hand-written page in docs/ is in this edition unless it is teacher-only and this
+        edition has no teacher docs."""
+        return self.teacher_docs or not is_teacher_doc(src_uri, meta)
 
 
 COMMON_PAGES = frozenset({"home", "lesson", "source", "schedule", "glossary"})
+TEACHER_PAGES = frozenset({"claims", "references", "guide", "check-answers"})
 COMMON_ASSETS = ("casefile.css", "casefile.js", "vendor/iframe-worker-shim.js", "print/site-print.css")
+COMMON_SCRIPTS = ("casefile.js",)
 
 POLICIES: dict[str, Policy] = {
     "student": Policy("student", keys=False, encoded_instant_keys=True, pages=COMMON_PAGES,
-                      assets=COMMON_ASSETS, handout_folders=frozenset({"student"}), teacher_docs=False,
-                      title_suffix=""),
-    "teacher": Policy("teacher", keys=True, encoded_instant_keys=False,
-                      pages=COMMON_PAGES | {"claims", "references", "guide", "check-answers"},
-                      assets=COMMON_ASSETS + ("check-answers.js",), handout_folders=frozenset({"student", "teacher"}),
-                      teacher_docs=True, title_suffix=" (teacher edition)"),
+                      assets=COMMON_ASSETS, scripts=COMMON_SCRIPTS, handout_folders=frozenset({"student"}),
+                      teacher_docs=False, title_field="student_title", title_suffix="", activity_text="student",
+                      annotated_source=False, private=False, public_url=True),
+    "teacher": Policy("teacher", keys=True, encoded_instant_keys=False, pages=COMMON_PAGES | TEACHER_PAGES,
+                      assets=COMMON_ASSETS + ("check-answers.js",), scripts=COMMON_SCRIPTS + ("check-answers.js",),
+                      handout_folders=frozenset({"student", "teacher"}), teacher_docs=True,
+                      title_field="teacher_title", title_suffix=" (teacher edition)", activity_text="description",
+                      annotated_source=True, private=True, public_url=False),
 }
 
 
@@ -63,7 +86,7 @@ def is_teacher_only(field_info: Any) -> bool:
 
 def shows_key(exercise: Any, edition: Edition) -> bool:
     """May this edition carry the exercise's answer? Teachers always; students only for instant feedback."""
-    return edition == "teacher" or exercise.feedback == "instant"
+    return policy(edition).keys or exercise.feedback == "instant"
 
 
 def _strip(obj: BaseModel, keep_instant: bool) -> None:
@@ -105,7 +128,7 @@ def view(pack: model.Pack, edition: Edition, *, keep_instant: bool = True) -> mo
     `keep_instant=False` is for paper: a printed worksheet carries no key at all, not even the
     instant-feedback answers the browser checks."""
     copy = pack.model_copy(deep=True)
-    if edition == "teacher":
+    if policy(edition).keys:
         return copy
     # Students meet claims only through exercises that cite them, and never their annotations.
     cited = {cid for lesson in copy.lessons for ex in lesson.exercises for cid in getattr(ex, "claims", [])}
@@ -119,14 +142,15 @@ def view(pack: model.Pack, edition: Edition, *, keep_instant: bool = True) -> mo
 
 def page_visible(section: str, edition: Edition) -> bool:
     """Generated page families and who sees them."""
-    teacher_only = {"claims", "references", "guide", "check-answers"}
-    return edition == "teacher" or section not in teacher_only
+    return section in policy(edition).pages
+
+
+def is_teacher_doc(src_uri: str, meta: dict[str, Any] | None) -> bool:
+    """Hand-written pages in docs/: teacher-only when under docs/teacher/ or marked in front matter."""
+    if PurePosixPath(src_uri).parts[:1] == (TEACHER_DOCS_FOLDER,):
+        return True
+    return bool(meta and str(meta.get("edition", "")).strip().lower() == "teacher")
 
 
 def doc_visible(src_uri: str, meta: dict[str, Any] | None, edition: Edition) -> bool:
-    """Hand-written pages in docs/: teacher-only when under docs/teacher/ or marked in front matter."""
-    if edition == "teacher":
-        return True
-    if PurePosixPath(src_uri).parts[:1] == (TEACHER_DOCS_FOLDER,):
-        return False
-    return not (meta and str(meta.get("edition", "")).lower() == "teacher")
+    return policy(edition).shows_doc(src_uri, meta)

@@ -19,6 +19,7 @@ from . import model
 from .errors import PackError, Problem, display_path, one_line
 from .limits import Limits, megabytes
 from .yaml_reader import Path_, YamlFile, read_yaml
+from .suggest import did_you_mean  # noqa: F401 - used here, and by name elsewhere
 
 __all__ = ["Loaded", "YamlFile", "Path_", "read_yaml", "load_pack", "validate", "did_you_mean", "enum_values"]
 LESSON_FILE = re.compile(r"^\d{2}-[a-z0-9][a-z0-9_-]*\.ya?ml$")
@@ -144,9 +145,6 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _explain(err: dict[str, Any], f: YamlFile, root_cls: type[BaseModel]) -> Problem:

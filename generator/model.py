@@ -10,7 +10,10 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
 ParaId = Annotated[str, StringConstraints(pattern=r"^p[1-9][0-9]*$")]
@@ -18,6 +21,47 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 
 COR_LEVELS = ["Proficient", "Emergent", "Basic"]
+
+# ---------------------------------------------------------------- URLs (issue 12.1)
+# Addresses from a pack end up in href attributes and MkDocs' site_url: only http(s) and relative
+# ones, and nothing a browser would read differently from us (whitespace, quotes, angle brackets).
+_URL_BAD_CHARS = set(' "<>\\`') | {chr(c) for c in range(0x20)} | {"\x7f"}
+
+
+def _url_problem(value: str) -> str | None:
+    bad = sorted({c for c in value if c in _URL_BAD_CHARS})
+    if bad:
+        return f"must not contain {', '.join(repr(c) for c in bad)} (encode a space as %20)"
+    return None
+
+
+def _absolute_url(value: str) -> str:
+    problem = _url_problem(value)
+    parts = urlsplit(value) if problem is None else None
+    if problem is None and parts is not None and (parts.scheme not in ("http", "https") or not parts.hostname):
+        problem = "must be an absolute http:// or https:// address"
+    if problem is not None:
+        raise PydanticCustomError("url", f"{problem}, such as https://example.org/course/, not {value!r}")
+    return value
+
+
+def _link_url(value: str) -> str:
+    problem = _url_problem(value)
+    if problem is None:
+        parts = urlsplit(value)
+        if parts.scheme and parts.scheme not in ("http", "https"):
+            problem = f"may only be an http://, https:// or relative address, not a '{parts.scheme}:' one"
+        elif parts.scheme and not parts.hostname:
+            problem = "needs a host name after http:// or https://"
+        elif not parts.scheme and value.startswith("//"):
+            problem = "must start with http:// or https:// (or be relative to the site)"
+    if problem is not None:
+        raise PydanticCustomError("url", f"{problem}; not {value!r}")
+    return value
+
+
+AbsoluteUrl = Annotated[str, AfterValidator(_absolute_url)]
+LinkUrl = Annotated[str, StringConstraints(min_length=1), AfterValidator(_link_url)]
 
 
 def teacher(default: Any = None, description: str = "", **kw: Any) -> Any:
@@ -37,7 +81,7 @@ class Strict(BaseModel):
 # ---------------------------------------------------------------- pack.yml
 
 class SiteOptions(Strict):
-    public_url: str | None = Field(None, description="Where the student site will be hosted; enables QR codes on worksheets.")
+    public_url: AbsoluteUrl | None = Field(None, description="Where the student site will be hosted (an absolute http(s) address); enables QR codes on worksheets.")
     student_title: str | None = None
     teacher_title: str | None = None
     paper: Literal["a4", "letter"] = "a4"
@@ -128,8 +172,8 @@ class Source(Strict):
     publisher: Text
     published: dt.date = Field(description="Date of first publication.")
     republished: dt.date | None = Field(None, description="Date of the copy reproduced here, if it is a republication.")
-    url: Text = Field(description="URL of the copy reproduced here.")
-    original_url: str | None = None
+    url: LinkUrl = Field(description="URL of the copy reproduced here (http, https or relative).")
+    original_url: LinkUrl | None = None
     attribution: Text = Field(description="The credit line the publisher asks for.")
     license_note: Text
     sensitivity: Sensitivity | None = None
@@ -207,7 +251,7 @@ class Reference(Strict):
     outlet: Text
     title: Text
     date: PartialDate | None = None
-    url: str | None = None
+    url: LinkUrl | None = None
     read: Literal["original", "copy"] = Field(alias="copy", description="Was the original read, or a copy (syndicated, archived, quoted)?")
     seen_via: str | None = Field(None, description="Where the copy was read, when copy is 'copy'.")
     url_copy_of: str | None = Field(None, description="When url is a copy: whose copy it is (the site hosting it and what it copies).")

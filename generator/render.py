@@ -1,7 +1,8 @@
 """Render a pack, as one edition sees it, into Markdown pages in mkdocs-material's idioms.
 
-Pages live in memory as `Page(uri, title, markdown)`; the MkDocs plugin (plugin.py) hands them to
-MkDocs, and `casefile build --markdown-out` writes them to a folder. Nothing here knows MkDocs.
+Pages live in memory as `Page(uri, title, markdown)`; site.py assembles one edition's pages, nav
+and assets for both the MkDocs plugin (plugin.py) and `casefile build --markdown-out`. Every
+difference between the editions is a question to `edition.Policy`. Nothing here knows MkDocs.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import jinja2
 
 from . import model
 from .lints import recheck_due_at_build
-from .edition import Edition, page_visible, policy, public_fields, shows_key, view
+from .edition import Edition, policy, public_fields, shows_key, view
+from .handout_names import handout_folder
 from .text import md_escape, to_html, to_plain
 
 NavItem = tuple[str, "str | list[NavItem]"]
@@ -38,6 +40,14 @@ AUDIT_FIELDS = [("evidence", "Evidence offered"), ("source", "Source it relies o
 
 def kind_label(ex: Any) -> str:
     return "Choose all that apply" if ex.type == "choice" and ex.multiple else KIND_LABEL[ex.type]
+
+
+class RenderError(Exception):
+    """A template failed on one page: which page, which template, what went wrong."""
+
+    def __init__(self, uri: str, template: str, error: Exception):
+        self.uri, self.template, self.error = uri, template, error
+        super().__init__(f"{uri} (templates/site/{template}): {type(error).__name__}: {error}")
 
 
 @dataclass(frozen=True)
@@ -122,10 +132,15 @@ def instant_key(ex: Any) -> dict[str, Any]:
 class Renderer:
     """Renders every page of one edition. Holds the per-page link helpers the templates use."""
 
-    def __init__(self, pack: model.Pack, edition: Edition, handouts: dict[str, dict[str, str]] | None = None):
+    def __init__(self, pack: model.Pack, edition: Edition, handouts: dict[str, dict[str, str]] | None = None,
+                 *, browser_key: str | None = None):
         self.full = pack
         self.edition = edition
+        self.policy = policy(edition)
         self.pack = view(pack, edition)
+        # The Check answers page's key (grade.browser_key_json of the full pack), given by site.py
+        # so that render does not import the grader.
+        self.browser_key = browser_key
         # lesson id -> {"worksheet": file name, "key": file name}; only listed files are linked
         self.handout_files = handouts or {}
         self.linked_handouts: dict[str, str] = {}
@@ -154,8 +169,9 @@ class Renderer:
         def md(text: str | None, inline: bool = False) -> str:
             return to_html(text, para_href, inline=inline)
 
-        return dict(pack=self.pack, edition=self.edition, policy=policy(self.edition),
-                    teacher=self.edition == "teacher", link=link,
+        # `teacher` is kept only for _exercise.j2/_key.j2 until they ask `policy` (kinds' branch).
+        return dict(pack=self.pack, edition=self.edition, policy=self.policy,
+                    teacher=self.policy.keys, link=link,
                     href=href, md=md, mdi=lambda t: md(t, True), para_href=para_href,
                     shows_key=lambda ex: shows_key(ex, self.edition), obfuscate=obfuscate,
                     instant_key=instant_key, handout=lambda lid, kind: self._handout(uri, lid, kind), **kw)
@@ -165,17 +181,18 @@ class Renderer:
 
     def _handout(self, uri: str, lesson_id: str, kind: str) -> str | None:
         """Relative link to a handout PDF, when it exists and this edition may have it."""
-        from .handouts import STUDENT_KINDS
-
         name = self.handout_files.get(lesson_id, {}).get(kind)
-        if not name or (kind.split(":")[0] not in STUDENT_KINDS and self.edition != "teacher"):
+        if not name or not self.policy.may_link(handout_folder(name)):
             return None
         target = f"handouts/{name}"
         self.linked_handouts[target] = name
         return posixpath.relpath(target, posixpath.dirname(uri) or ".")
 
     def _page(self, template: str, uri: str, title: str, **kw: Any) -> Page:
-        md = env().get_template(template).render(self._ctx(uri, title=title, **kw))
+        try:
+            md = env().get_template(template).render(self._ctx(uri, title=title, **kw))
+        except Exception as e:  # noqa: BLE001 - named after the page it broke, reported by the caller
+            raise RenderError(uri, template, e) from e
         return Page(uri=uri, title=title, markdown=md)
 
     # ---------------------------------------------------------------- pages
@@ -188,26 +205,28 @@ class Renderer:
                                   source=src, version=content_version(self.full, lesson),
                                   paragraphs={p.id: p for p in src.paragraphs}))
         for src in pack.sources:
-            claims = [c for c in pack.claims if (c.source or pack.sources[0].id) == src.id] if self.edition == "teacher" else []
+            claims = ([c for c in pack.claims if (c.source or pack.sources[0].id) == src.id]
+                      if self.policy.annotated_source else [])
             out.append(self._page("source.md.j2", f"source/{src.id}.md", src.title, source=src, claims=claims))
         out.append(self._page("schedule.md.j2", "schedule.md", "Schedule"))
         if pack.glossary:
             out.append(self._page("glossary.md.j2", "glossary.md", "Glossary"))
-        if page_visible("claims", self.edition) and pack.claims:
+        pages = self.policy.pages
+        if "claims" in pages and pack.claims:
             out.append(self._page("claims.md.j2", "teacher/claims.md", "Claim register"))
-        if page_visible("references", self.edition) and pack.references:
+        if "references" in pages and pack.references:
             out.append(self._page("references.md.j2", "teacher/references.md", "References"))
-        if page_visible("guide", self.edition):
+        if "guide" in pages:
             for n, lesson in enumerate(pack.lessons, 1):
                 src = pack.lesson_source(lesson)
                 out.append(self._page("guide.md.j2", f"teacher/guide/{lesson.id}.md", f"Guide: {lesson.title}",
                                       lesson=lesson, number=n, source=src,
                                       paragraphs={p.id: p for p in src.paragraphs}))
-        if page_visible("check-answers", self.edition):
-            from .grade import browser_key_json
-
+        if "check-answers" in pages:
+            if self.browser_key is None:
+                raise ValueError("the Check answers page needs browser_key (see site.edition_site)")
             out.append(self._page("check-answers.md.j2", "teacher/check-answers.md", "Check answers",
-                                  key_json=browser_key_json(self.full)))
+                                  key_json=self.browser_key))
         return out
 
     def nav(self, docs: list[tuple[str, str]], teacher_docs: list[tuple[str, str]]) -> list[NavItem]:
@@ -223,15 +242,18 @@ class Renderer:
         if pack.glossary:
             nav.append(("Glossary", "glossary.md"))
         nav.extend(docs)
-        if self.edition == "teacher":
-            section: list[NavItem] = list(teacher_docs)
+        pages = self.policy.pages
+        section: list[NavItem] = list(teacher_docs) if self.policy.teacher_docs else []
+        if "guide" in pages:
             section.append(("Lesson guides", _chunked([(f"{n}. {lesson.title}", f"teacher/guide/{lesson.id}.md")
                                                        for n, lesson in enumerate(pack.lessons, 1)])))
-            if pack.claims:
-                section.append(("Claim register", "teacher/claims.md"))
-            if pack.references:
-                section.append(("References", "teacher/references.md"))
+        if "claims" in pages and pack.claims:
+            section.append(("Claim register", "teacher/claims.md"))
+        if "references" in pages and pack.references:
+            section.append(("References", "teacher/references.md"))
+        if "check-answers" in pages:
             section.append(("Check answers", "teacher/check-answers.md"))
+        if section:
             nav.append(("For teachers", section))
         return nav
 
@@ -246,7 +268,3 @@ def _chunked(items: list[NavItem]) -> list[NavItem]:
         return items
     return [(f"Lessons {i + 1}–{min(i + NAV_CHUNK, len(items))}", items[i:i + NAV_CHUNK])
             for i in range(0, len(items), NAV_CHUNK)]
-
-
-def render(pack: model.Pack, edition: Edition, handouts: dict[str, dict[str, str]] | None = None) -> list[Page]:
-    return Renderer(pack, edition, handouts).pages()

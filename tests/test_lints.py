@@ -143,7 +143,7 @@ def test_the_default_pack_passes_strict() -> None:
 
 def test_the_teacher_register_marks_claims_due_for_a_recheck(pack_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.edition import view
-    from generator.render import render
+    from generator.site import render_pages as render
 
     edit(pack_copy / "pack.yml", "version: \"3\"\n", "version: \"3\"\nlints:\n  recheck_after: 30\n")
     pack = load_pack(pack_copy).pack

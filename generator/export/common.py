@@ -61,7 +61,7 @@ class Selection:
 
 def select(pack: model.Pack, lesson: str | None) -> Selection:
     """The lessons to export (all, or the one asked for). Unknown lesson ids raise ValueError."""
-    from ..load import did_you_mean
+    from ..suggest import did_you_mean
 
     ids = [lsn.id for lsn in pack.lessons]
     if lesson is not None and lesson not in ids:
@@ -244,7 +244,7 @@ def fraction_text(value: float) -> str:
 
 
 def export_date(pack: model.Pack) -> dt.date:
-    from ..build import content_epoch
+    from ..epoch import content_epoch
 
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or content_epoch(pack))
     return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).date()

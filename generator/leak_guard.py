@@ -1,0 +1,255 @@
+"""The build-time leak guard (issue 12.5): before a build is swapped into site/, every file of the
+public editions (HTML, search index, sitemap, scripts, the text of their PDFs) is scanned for any
+teacher-only text of the pack. A hit stops the publication, naming the file, the teacher field
+it came from (file:line) and what to do.
+
+PDFs are read with pdf_text.py (pypdf parses, the drawing operators are decoded there) and
+compared with whitespace removed. What counts as teacher text: every value of a `teacher()` field, as plain text with whitespace
+folded, at least MIN_CHARS long, that appears nowhere in what students may see anyway (a
+highlight key is a quote of the public article). Instant-feedback keys are teacher-only too: they
+may reach students only encoded (data-k), never as text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import ahocorasick
+from pydantic import BaseModel
+
+from .edition import EDITIONS, is_teacher_only, policy, public_fields
+from .errors import display_path
+from .load import Loaded
+from .checks import INLINE_QUOTE
+from .text import _md
+
+MIN_CHARS = 24
+SCANNED = {".html", ".htm", ".json", ".xml", ".js", ".txt", ".md", ".csv", ".svg", ".pdf"}
+_WS = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
+_ATTR = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+@dataclass(frozen=True)
+class Secret:
+    text: str    # folded plain text
+    field: str   # e.g. claim 'c3' note
+    where: str   # file:line:col of the value in the pack
+
+
+def fold(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def to_plain(text: str) -> str:
+    """Author Markdown as the text a reader sees (text.to_plain's result, with the one cached
+    Markdown converter: the guard converts every text of the pack)."""
+    if not text:
+        return ""
+    if "[[" in text:
+        text = INLINE_QUOTE.sub(lambda m: f"“{m['text']}” (¶{m['para'][1:]})", text)
+    if not any(c in text for c in "*_`[<&#>\\!-+=|~\n"):
+        return fold(text)  # nothing Markdown would change
+    out = _TAG.sub("", _md().reset().convert(text))
+    return fold(html.unescape(out))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, Enum):
+        return  # a fixed vocabulary (status, type), not text anyone wrote
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _strings(getattr(value, name))
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+
+
+def _teacher_values(obj: Any, label: str) -> Iterator[tuple[str, str]]:
+    """(field label, string) of every teacher-only value under obj."""
+    if isinstance(obj, BaseModel):
+        oid = getattr(obj, "id", None)
+        here = f"{type(obj).__name__.lower()} '{oid}'" if isinstance(oid, str) else label
+        for name, info in type(obj).model_fields.items():
+            value = getattr(obj, name)
+            if is_teacher_only(info):
+                for s in _strings(value):
+                    yield f"{here} {name}", s
+            else:
+                yield from _teacher_values(value, here)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            yield from _teacher_values(v, label)
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _teacher_values(v, label)
+
+
+def _positions(loaded: Loaded) -> dict[str, str]:
+    """folded plain text of every string in the pack's YAML files -> its file:line:col."""
+    out: dict[str, str] = {}
+    for f in loaded.files.values():
+        def walk(node: Any, path: tuple[Any, ...]) -> None:
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    walk(v, path + (str(k),))
+            elif isinstance(node, list):
+                for i, v in enumerate(node):
+                    walk(v, path + (i,))
+            elif isinstance(node, str):
+                key = fold(node)
+                if len(key) >= MIN_CHARS and key not in out:
+                    line, col = f.at(path)
+                    out[key] = f"{f.shown}:{line}:{col}"
+        walk(f.data, ())
+    return out
+
+
+def teacher_secrets(loaded: Loaded) -> list[Secret]:
+    pack = loaded.pack
+    where = _positions(loaded)
+    seen: dict[str, Secret] = {}
+    for label, raw in _teacher_values(pack, "pack"):
+        plain = fold(to_plain(raw))
+        for text in (plain, fold(raw)):  # as rendered, and as written (pasted Markdown stays Markdown)
+            if len(text) >= MIN_CHARS and text not in seen:
+                seen[text] = Secret(text, label, where.get(fold(raw)) or where.get(plain) or "?")
+    # Not distinctive: teacher text that students see anyway (a highlight key quotes the article).
+    public = "\n".join(fold(t) for s in _strings_of_public(pack) for t in (s, to_plain(s)))
+    shown = {secret.text for secret, _ in _find(list(seen.values()), public)}
+    return [s for t, s in seen.items() if t not in shown]
+
+
+def _automaton(secrets: list[Secret], *, despaced: bool = False) -> Any:
+    auto = ahocorasick.Automaton()
+    for i, s in enumerate(secrets):
+        auto.add_word(despace(s.text) if despaced else s.text, i)
+    auto.make_automaton()
+    return auto
+
+
+def despace(text: str) -> str:
+    """PDF text has spaces where the text moved, not always where the words part: compare without."""
+    return _WS.sub("", text)
+
+
+def _find(secrets: list[Secret], text: str, auto: Any = None) -> list[tuple[Secret, int]]:
+    if not secrets:
+        return []
+    auto = auto or _automaton(secrets)
+    return [(secrets[i], end) for end, i in auto.iter(text)]
+
+
+def _strings_of_public(pack: Any) -> Iterator[str]:
+    def walk(v: Any) -> Iterator[str]:
+        if isinstance(v, str):
+            yield v
+        elif isinstance(v, dict):
+            for x in v.values():
+                yield from walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                yield from walk(x)
+    yield from walk(public_fields(pack))
+
+
+# ---------------------------------------------------------------- the files
+
+def _text_of(path: Path, data: bytes) -> str:
+    if path.suffix == ".pdf":
+        from .pdf_text import pdf_text
+
+        return pdf_text(data)
+    raw = data.decode("utf-8", errors="replace")
+    if path.suffix == ".json":
+        try:
+            strings = list(_strings_json(json.loads(raw)))
+        except ValueError:
+            strings = [raw]
+        raw = "\n".join(strings)
+    if path.suffix in (".html", ".htm", ".xml", ".svg", ".json"):
+        attrs = " ".join(a or b for a, b in _ATTR.findall(raw))
+        raw = html.unescape(_TAG.sub("", raw)) + "\n" + html.unescape(attrs)
+    return raw
+
+
+def _strings_json(v: Any) -> Iterator[str]:
+    if isinstance(v, str):
+        yield v
+    elif isinstance(v, dict):
+        for x in v.values():
+            yield from _strings_json(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from _strings_json(x)
+
+
+def public_files(build_dir: Path) -> list[Path]:
+    """Every file a public edition publishes: its site folder and the handout folders it may link."""
+    files: list[Path] = []
+    for name in EDITIONS:
+        pol = policy(name)
+        if pol.private:
+            continue
+        if (build_dir / name).is_dir():
+            files += [p for p in sorted((build_dir / name).rglob("*")) if p.is_file()]
+        for folder in sorted(pol.handout_folders):
+            d = build_dir / "handouts" / folder
+            if d.is_dir():
+                files += [p for p in sorted(d.rglob("*")) if p.is_file()]
+    return [p for p in files if p.suffix.lower() in SCANNED]
+
+
+def scan(files: Iterable[Path], secrets: list[Secret], *, build_dir: Path, out_dir: Path,
+         docs_dir: Path | None = None) -> list[str]:
+    """One message per (file, teacher text) found; [] when nothing leaks."""
+    if not secrets:
+        return []
+    auto = _automaton(secrets)
+    auto_pdf = _automaton(secrets, despaced=True)
+    texts: dict[str, str] = {}  # by content hash: a PDF copied into the site is read once
+    messages = []
+    for path in files:
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        pdf = path.suffix == ".pdf"
+        if digest not in texts:
+            text = _text_of(path, data)
+            texts[digest] = despace(text) if pdf else fold(text)
+        hits = sorted({i for _, i in (auto_pdf if pdf else auto).iter(texts[digest])})
+        rel = path.relative_to(build_dir)
+        shown = display_path(out_dir / rel)
+        for i in hits:
+            s = secrets[i]
+            quote = s.text if len(s.text) <= 60 else s.text[:57] + "…"
+            messages.append(f"{shown}: holds teacher-only text, {s.field} from {s.where} (\"{quote}\"); "
+                            f"{_advice(rel, docs_dir)}")
+    return messages
+
+
+def _advice(rel: Path, docs_dir: Path | None) -> str:
+    parts = rel.parts
+    if docs_dir is not None and len(parts) > 1 and rel.suffix == ".html":
+        md = docs_dir / Path(*parts[1:]).with_suffix(".md")
+        if md.is_file():
+            return (f"remove it from {display_path(md)}, or make that page teacher-only (move it under "
+                    f"docs/teacher/ or add 'edition: teacher' to its front matter); nothing was published")
+    return "remove it from the page or file it was pasted into (or report a bug if it is generated); nothing was published"
+
+
+def check(loaded: Loaded, build_dir: Path, out_dir: Path, docs_dir: Path | None = None) -> list[str]:
+    """The guard as `casefile build` runs it on its temporary folder."""
+    return scan(public_files(build_dir), teacher_secrets(loaded), build_dir=build_dir, out_dir=out_dir,
+                docs_dir=docs_dir)

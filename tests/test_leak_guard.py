@@ -1,0 +1,122 @@
+"""Issue 12.5: `casefile build` checks its own output. Teacher-only text found in a file of the
+public edition stops the build, names the file, the teacher field (file:line) and what to do,
+and leaves the previous site untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.leak_guard import fold, scan, teacher_secrets
+from generator.load import load_pack
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = [sys.executable, "-m", "generator"]
+NOTE = "TMARK-claim2-note: the harbour log shows the boat was moored all night"
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path: Path, pack_copy: Path) -> Path:
+    claims = pack_copy / "claims.yml"
+    claims.write_text(claims.read_text().replace("    note: TMARK-claim2-note\n", f"    note: '{NOTE}'\n"))
+    (tmp_path / "docs").mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    (tmp_path / "docs" / "for-students.md").write_text("# For students\n\nRead the article closely.\n")
+    return tmp_path
+
+
+def build(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(CLI + ["build", "--lessons", "lessons", "--no-handouts", "--no-exports", "-q"],
+                          capture_output=True, text=True, cwd=project)
+
+
+@pytest.mark.slow
+def test_teacher_note_pasted_into_a_public_page_stops_the_build(project: Path) -> None:
+    assert build(project).returncode == 0
+    before = tree(project / "site")
+    page = project / "docs" / "for-students.md"
+    page.write_text(page.read_text() + f"\nA hint: {NOTE}.\n")
+    r = build(project)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.splitlines()
+    assert lines[0] == (
+        "site/student/for-students.html: holds teacher-only text, claim 'k2' note from lessons/claims.yml:21:11 "
+        f"(\"{NOTE[:57]}…\"); remove it from docs/for-students.md, or make that page teacher-only (move it "
+        "under docs/teacher/ or add 'edition: teacher' to its front matter); nothing was published")
+    assert any(line.startswith("site/student/search/search_index.json: holds teacher-only text, claim 'k2' note")
+               for line in lines)
+    assert lines[-1].endswith("the previous contents of site/ are unchanged.")
+    assert tree(project / "site") == before
+    # the same page marked teacher-only publishes (in the teacher edition only)
+    page.write_text("---\nedition: teacher\n---\n" + page.read_text())
+    assert build(project).returncode == 0
+    assert NOTE in (project / "site" / "teacher" / "for-students.html").read_text()
+    assert not (project / "site" / "student" / "for-students.html").exists()
+
+
+def test_secrets_are_teacher_fields_with_their_positions(pack_copy: Path) -> None:
+    claims = pack_copy / "claims.yml"
+    claims.write_text(claims.read_text().replace("    note: TMARK-claim2-note\n", f"    note: '{NOTE}'\n"))
+    secrets = {s.text: s for s in teacher_secrets(load_pack(pack_copy))}
+    s = secrets[NOTE]
+    assert (s.field, s.where.rsplit("/", 1)[-1]) == ("claim 'k2' note", "claims.yml:21:11")
+    assert all(len(t) >= 24 for t in secrets)
+    # a teacher value students see anyway (a highlight key quotes the article) is not a secret
+    pack = load_pack(pack_copy).pack
+    public_quotes = [a.text for l in pack.lessons for e in l.exercises if e.type == "highlight" for a in e.answers]
+    assert not any(fold(q) in secrets for q in public_quotes if len(q) >= 24)
+
+
+def test_scan_reads_html_text_attributes_and_json(tmp_path: Path, pack_copy: Path) -> None:
+    claims = pack_copy / "claims.yml"
+    claims.write_text(claims.read_text().replace("    note: TMARK-claim2-note\n", f"    note: '{NOTE}'\n"))
+    secrets = teacher_secrets(load_pack(pack_copy))
+    site = tmp_path / "b" / "student"
+    site.mkdir(parents=True)
+    words = NOTE.split(" ")
+    (site / "split.html").write_text("<p>" + " <em>".join(words[:3]) + "</em>\n   " + " ".join(words[3:]) + "</p>")
+    (site / "attr.html").write_text(f'<div data-title="{NOTE.replace(" ", "&#32;")}"></div>')
+    (site / "clean.html").write_text("<p>nothing to see</p><!-- and data-k=\"base64\" -->")
+    (site / "index.json").write_text('{"docs": [{"text": "' + NOTE.replace(" ", "\\n") + '"}]}')
+    msgs = scan(sorted(site.iterdir()), secrets, build_dir=tmp_path / "b", out_dir=tmp_path / "site")
+    hit = sorted({m.split(":")[0].rsplit("/", 1)[-1] for m in msgs})
+    assert hit == ["attr.html", "index.json", "split.html"]
+
+
+def test_scan_reads_the_text_of_pdfs(tmp_path: Path, pack_copy: Path) -> None:
+    import io
+    import re
+
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    from generator.pdf_text import pdf_text
+
+    claims = pack_copy / "claims.yml"
+    claims.write_text(claims.read_text().replace("    note: TMARK-claim2-note\n", f"    note: '{NOTE}'\n"))
+    secrets = teacher_secrets(load_pack(pack_copy))
+    folder = tmp_path / "b" / "handouts" / "student"
+    folder.mkdir(parents=True)
+    words = NOTE.split(" ")
+    html = (f"<p style='width: 6cm'>Worksheet. {' '.join(words[:4])} <b>{words[4]}</b> {' '.join(words[5:])}.</p>"
+            "<p>Ünïcödé “quotes” and ﬁ ligatures</p>")
+    data = HTML(string=html).write_pdf()
+    (folder / "leaky.pdf").write_bytes(data)
+    (folder / "clean.pdf").write_bytes(HTML(string="<p>Nothing to see here.</p>").write_pdf())
+    # the fast extractor reads what pypdf reads (spacing aside)
+    ours = re.sub(r"\s", "", pdf_text(data))
+    theirs = re.sub(r"\s", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+    assert ours == theirs and "harbourlogshows" in ours
+    msgs = scan(sorted(folder.iterdir()), secrets, build_dir=tmp_path / "b", out_dir=tmp_path / "site")
+    assert len(msgs) == 1 and "handouts/student/leaky.pdf: holds teacher-only text, claim 'k2' note" in msgs[0]
