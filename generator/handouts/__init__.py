@@ -111,8 +111,10 @@ def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4")
     s_lessons = _workshop_lessons(student)
     guide_parts = [D.agenda_part(teacher, ws, t_lessons, "Facilitator guide")]
     if guide_md:
-        guide_parts.append({"type": "guide", "title": ws.title, "restart": False, "text": D.doc_tree(guide_md)})
-    guide_parts += [D.lesson_part(teacher, l, "guide-lesson", restart=False) for l in t_lessons]
+        guide_parts.append({"type": "guide", "title": ws.title, "restart": False, "new_page": False,
+                            "text": D.doc_tree(guide_md)})
+    # the guide runs on: each lesson's notes follow the last (a rule and its title mark the start)
+    guide_parts += [D.lesson_part(teacher, l, "guide-lesson", restart=False) | {"new_page": False} for l in t_lessons]
     docs.append(Doc(f"teacher/{GUIDE_NAME}", doc(teacher, f"{ws.title}: facilitator guide", "Facilitator guide: teacher only", guide_parts)))
     # The facilitator guide is teacher-only: none of its text goes on student paper.
     docs.append(Doc(f"student/{WORKSHOP_WORKSHEETS}", doc(
