@@ -106,7 +106,7 @@ def problems(pdf: Path) -> list[str]:
         if not one_page_part and (p.fill < 0.08 or (p.fill < 0.12 and len(p.lines) <= 2)):
             out.append(f"{where}: near-empty ({p.fill:.0%} of the page): {' / '.join(l.text for l in p.lines)[:80]!r}")
             continue
-        if not last_of_part and p.lines and p.lines[-1].height > 1.2 * usual:
+        if not last_of_part and p.lines and p.lines[-1].height > 1.3 * usual:
             out.append(f"{where}: ends in a heading: {p.lines[-1].text[:60]!r}")
         if not last_of_part and p.fill < 0.5:
             out.append(f"{where}: mostly blank ({p.fill:.0%} filled) and more of the part follows")
