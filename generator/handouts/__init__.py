@@ -88,13 +88,16 @@ def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4")
     def doc(p: model.Pack, title: str, label: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
         return D.document(p, title, label, parts, paper)
 
+    # each lesson's worksheet and key data, made once: the workshop packs hold the same parts
+    sheet = {l.id: D.lesson_part(student, l, "worksheet") for l in student.lessons}
+    keyd = {l.id: D.lesson_part(teacher, l, "key") for l in teacher.lessons}
     docs: list[Doc] = []
     for lesson in student.lessons:
         docs.append(Doc(f"student/{worksheet_name(lesson.id)}", doc(
-            student, f"{lesson.title}: worksheet", "Student worksheet", [D.lesson_part(student, lesson, "worksheet")])))
+            student, f"{lesson.title}: worksheet", "Student worksheet", [sheet[lesson.id]])))
     for lesson in teacher.lessons:
         docs.append(Doc(f"teacher/{key_name(lesson.id)}", doc(
-            teacher, f"{lesson.title}: answer key", "Answer key: teacher only", [D.lesson_part(teacher, lesson, "key")])))
+            teacher, f"{lesson.title}: answer key", "Answer key: teacher only", [keyd[lesson.id]])))
     for src in student.sources:
         docs.append(Doc(f"student/{article_name(src.id)}", doc(
             student, src.title, "The article, numbered paragraphs", [D.article_part(student, src, annotated=False)])))
@@ -114,17 +117,17 @@ def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4")
         guide_parts.append({"type": "guide", "title": ws.title, "restart": False, "new_page": False,
                             "text": D.doc_tree(guide_md)})
     # the guide runs on: each lesson's notes follow the last (a rule and its title mark the start)
-    guide_parts += [D.lesson_part(teacher, l, "guide-lesson", restart=False) | {"new_page": False} for l in t_lessons]
+    guide_parts += [keyd[l.id] | {"type": "guide-lesson", "restart": False, "new_page": False} for l in t_lessons]
     docs.append(Doc(f"teacher/{GUIDE_NAME}", doc(teacher, f"{ws.title}: facilitator guide", "Facilitator guide: teacher only", guide_parts)))
     # The facilitator guide is teacher-only: none of its text goes on student paper.
     docs.append(Doc(f"student/{WORKSHOP_WORKSHEETS}", doc(
         student, f"{ws.title}: worksheets", "Workshop worksheets",
         [D.agenda_part(student, _workshop(student), s_lessons, "Worksheets")]
-        + [D.lesson_part(student, l, "worksheet") for l in s_lessons])))
+        + [sheet[l.id] for l in s_lessons])))
     docs.append(Doc(f"teacher/{WORKSHOP_KEYS}", doc(
         teacher, f"{ws.title}: answer keys", "Workshop answer keys: teacher only",
         [D.agenda_part(teacher, ws, t_lessons, "Answer keys", _agenda_markdown(guide_md))]
-        + [D.lesson_part(teacher, l, "key") for l in t_lessons])))
+        + [keyd[l.id] for l in t_lessons])))
     return docs
 
 

@@ -9,6 +9,7 @@ code: `#read(...)`, `$`, `]` or `@ref` arrive as the characters they are.
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 from typing import Any, Union
@@ -102,9 +103,16 @@ def html_tree(html: str) -> list[Node]:
 
 
 def md_tree(text: str | None) -> list[Node]:
-    """Author Markdown as nodes: a one-paragraph text is inline (no paragraph node around it)."""
+    """Author Markdown as nodes: a one-paragraph text is inline (no paragraph node around it).
+    The result is shared between callers (the same text recurs in worksheets, keys and packs):
+    treat it as read-only."""
     if not text:
         return []
+    return _md_tree(text)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _md_tree(text: str) -> list[Node]:
     return html_tree(to_html(text, inline=True))
 
 
