@@ -534,3 +534,13 @@ def test_a_kind_without_a_print_form_is_a_clear_error(tmp_path, monkeypatch) -> 
         typst_pdf.check_kinds(["choice", "order", "match"])
     assert "generator/kinds/order/print.typ is missing" in str(err.value)
     assert "kind 'match' has no print form" in str(err.value)
+
+
+def test_a_template_fault_is_one_clear_error_not_a_traceback(pack, tmp_path) -> None:
+    from generator.handouts import HandoutError
+
+    doc = documents(pack)[0].data | {"parts": [{"type": "no-such-part", "title": "x", "restart": True}]}
+    with pytest.raises(HandoutError) as err:
+        write_pdf(doc, tmp_path / "broken.pdf")
+    assert str(err.value).startswith("broken.pdf: Typst could not lay it out:") and "\n" not in str(err.value)
+    assert not (tmp_path / "broken.pdf").exists()

@@ -40,7 +40,7 @@ from .names import (GUIDE_NAME, STUDENT_KINDS, WORKSHOP_KEYS, WORKSHOP_WORKSHEET
                     key_name, pack_handout_names, worksheet_name)
 from .typst_pdf import KindError, Printer, check_kinds, printer
 
-__all__ = ["GUIDE_NAME", "STUDENT_KINDS", "WORKSHOP_KEYS", "WORKSHOP_WORKSHEETS", "Doc", "KindError", "PAPER",
+__all__ = ["GUIDE_NAME", "STUDENT_KINDS", "WORKSHOP_KEYS", "WORKSHOP_WORKSHEETS", "Doc", "HandoutError", "KindError", "PAPER",
            "WarningCollector", "article_name", "build_handouts", "documents", "handout_folder", "key_name",
            "lesson_url", "pack_handout_names", "worksheet_name", "write_pdf"]
 
@@ -148,9 +148,21 @@ def _epoch() -> int | None:
     return int(e) if e else None
 
 
+class HandoutError(RuntimeError):
+    """A PDF Typst could not make (a fault in a print template, not in the pack)."""
+
+
 def write_pdf(doc: dict[str, Any], out: str | Path) -> list[str]:
     """Typeset one document into `out`; returns Typst's warnings."""
-    pdf, warnings = printer().pdf(doc, _epoch())
+    import typst
+
+    try:
+        pdf, warnings = printer().pdf(doc, _epoch())
+    except typst.TypstError as e:
+        hints = "; ".join(getattr(e, "hints", []) or [])
+        raise HandoutError(f"{Path(out).name}: Typst could not lay it out: {getattr(e, 'message', e)}"
+                           f"{' (' + hints + ')' if hints else ''}. This is a fault in a print template "
+                           "(templates/print/ or a kind's print.typ), not in the lessons.") from None
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_bytes(pdf)
     return warnings
