@@ -23,8 +23,8 @@ from .epoch import content_epoch, ensure_epoch  # noqa: F401 - part of this modu
 from .load import Loaded, load_pack
 
 Echo = Callable[[str], None]
-# WeasyPrint workers while the two editions build: with them, 2 cores stay busy to the end.
-HANDOUT_JOBS = int(os.environ.get("CASEFILE_HANDOUT_JOBS", "2"))
+# Handout worker processes while the two editions build (Typst is fast enough in this process alone).
+HANDOUT_JOBS = int(os.environ.get("CASEFILE_HANDOUT_JOBS", "1"))
 
 
 @dataclass
@@ -138,7 +138,7 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     try:
-        # Handouts (WeasyPrint, in this process and its own workers), then the LMS exports, are
+        # Handouts (Typst, in this process), then the LMS exports, are
         # made while the editions build in two worker processes: 2 cores stay busy. The editions
         # link the PDFs by name and get copies once everything is done.
         handouts_dir = tmp / "handouts" if handouts else None

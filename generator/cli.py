@@ -183,7 +183,12 @@ def handouts(lessons: Path, out: Path, paper: str | None, quiet: bool) -> None:
 
     pack = load(lessons).pack
     ensure_epoch(pack)
-    made = build_handouts(pack, out, paper=paper or pack.info.site.paper, docs_dir=Path("docs"), quiet=quiet, jobs=2)
+    from .handouts import HandoutError, KindError
+
+    try:
+        made = build_handouts(pack, out, paper=paper or pack.info.site.paper, docs_dir=Path("docs"), quiet=quiet, jobs=2)
+    except (HandoutError, KindError) as e:
+        raise click.ClickException(str(e)) from None
     n_student = sum(1 for p in made if p.parent.name == "student")
     click.echo(f"Wrote {len(made)} PDFs to {out}/: {n_student} in student/ (worksheets, article: safe to hand out), "
                f"{len(made) - n_student} in teacher/ (keys, annotated article, guide: keep private).")

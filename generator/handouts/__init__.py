@@ -1,0 +1,222 @@
+"""Printable handouts: the pack as data (data.py) typeset by Typst (templates/print/*.typ and each
+kind's generator/kinds/<kind>/print.typ).
+
+Student documents are made from `edition.view(pack, "student", keep_instant=False)`: a worksheet
+cannot carry a key because the data it is made from has none. Keys, the annotated article and the
+facilitator guide come from the teacher view.
+
+Layout under the output folder (file names are a function of the pack only):
+
+    student/<lesson>-worksheet.pdf          one per lesson (linked from the student site)
+    student/article-<source>.pdf            the article, numbered paragraphs as on the site
+    student/workshop-worksheets.pdf         workshop agenda + every workshop lesson's worksheet
+    teacher/<lesson>-key.pdf                one per lesson (linked from the teacher site)
+    teacher/article-<source>-annotated.pdf  the article with the claim register
+    teacher/facilitator-guide.pdf           agenda, the hand-written guide (pack.yml workshop.guide),
+                                            each workshop lesson's timings and teacher notes
+    teacher/workshop-keys.pdf               workshop agenda + every workshop lesson's key
+
+Author text is never Typst markup: it reaches Typst as JSON (prose as a tree of nodes, tree.py)
+and the templates print its strings as text. Byte-identical output: embedded fonts only, system
+fonts ignored, the date from SOURCE_DATE_EPOCH (set from the pack when missing). Typst's warnings
+are logged on `casefile.handouts`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import model
+from ..edition import view
+from ..progress import Progress
+from . import data as D
+from ..handout_names import (GUIDE_NAME, STUDENT_KINDS, WORKSHOP_KEYS, WORKSHOP_WORKSHEETS, article_name, handout_folder,
+                    key_name, pack_handout_names, worksheet_name)
+from .typst_pdf import KindError, Printer, check_kinds, printer
+
+__all__ = ["GUIDE_NAME", "STUDENT_KINDS", "WORKSHOP_KEYS", "WORKSHOP_WORKSHEETS", "Doc", "HandoutError", "KindError", "PAPER",
+           "WarningCollector", "article_name", "build_handouts", "documents", "handout_folder", "key_name",
+           "lesson_url", "pack_handout_names", "worksheet_name", "write_pdf"]
+
+log = logging.getLogger("casefile.handouts")
+
+PAPER = {"a4": "A4", "letter": "letter"}
+lesson_url = D.lesson_url
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One PDF to write: where (relative to the handouts folder), and its data for main.typ."""
+
+    rel: str
+    data: dict[str, Any]
+
+    @property
+    def json(self) -> str:
+        return json.dumps(self.data, ensure_ascii=False, sort_keys=True)
+
+
+def _workshop(pack: model.Pack) -> model.Workshop:
+    return pack.info.workshop or model.Workshop(title=pack.info.title, lessons=[l.id for l in pack.lessons],
+                                                minutes=sum(l.duration for l in pack.lessons))
+
+
+def _workshop_lessons(pack: model.Pack) -> list[model.Lesson]:
+    by_id = {l.id: l for l in pack.lessons}
+    return [by_id[i] for i in _workshop(pack).lessons if i in by_id]
+
+
+def _agenda_markdown(guide_md: str) -> str:
+    """The guide's own `## Agenda` section, when it has one."""
+    import re
+
+    m = re.search(r"^##\s+Agenda\s*$(.*?)(?=^##?\s|\Z)", guide_md, re.M | re.S)
+    return m.group(1).strip() if m else ""
+
+
+def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4") -> list[Doc]:
+    """Every handout as data (fast; the PDFs are made from these)."""
+    student = view(pack, "student", keep_instant=False)  # paper: not even instant keys
+    teacher = view(pack, "teacher")
+
+    def doc(p: model.Pack, title: str, label: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
+        return D.document(p, title, label, parts, paper)
+
+    # each lesson's worksheet and key data, made once: the workshop packs hold the same parts
+    sheet = {l.id: D.lesson_part(student, l, "worksheet") for l in student.lessons}
+    keyd = {l.id: D.lesson_part(teacher, l, "key") for l in teacher.lessons}
+    docs: list[Doc] = []
+    for lesson in student.lessons:
+        docs.append(Doc(f"student/{worksheet_name(lesson.id)}", doc(
+            student, f"{lesson.title}: worksheet", "Student worksheet", [sheet[lesson.id]])))
+    for lesson in teacher.lessons:
+        docs.append(Doc(f"teacher/{key_name(lesson.id)}", doc(
+            teacher, f"{lesson.title}: answer key", "Answer key: teacher only", [keyd[lesson.id]])))
+    for src in student.sources:
+        docs.append(Doc(f"student/{article_name(src.id)}", doc(
+            student, src.title, "The article, numbered paragraphs", [D.article_part(student, src, annotated=False)])))
+    for src in teacher.sources:
+        docs.append(Doc(f"teacher/{article_name(src.id, annotated=True)}", doc(
+            teacher, f"{src.title} (annotated)", "Annotated article: teacher only", [D.article_part(teacher, src, annotated=True)])))
+    guide_md = D.guide_markdown(pack, docs_dir)
+    if guide_md is None:
+        log.warning("%s: the workshop guide named in pack.yml was not found; the facilitator guide is generated only",
+                    Path(docs_dir or ".") / (pack.info.workshop.guide if pack.info.workshop else ""))
+        guide_md = ""
+    ws = _workshop(teacher)
+    t_lessons = _workshop_lessons(teacher)
+    s_lessons = _workshop_lessons(student)
+    guide_parts = [D.agenda_part(teacher, ws, t_lessons, "Facilitator guide")]
+    if guide_md:
+        guide_parts.append({"type": "guide", "title": ws.title, "restart": False, "new_page": False,
+                            "text": D.doc_tree(guide_md)})
+    # the guide runs on: each lesson's notes follow the last (a rule and its title mark the start)
+    guide_parts += [keyd[l.id] | {"type": "guide-lesson", "restart": False, "new_page": False} for l in t_lessons]
+    docs.append(Doc(f"teacher/{GUIDE_NAME}", doc(teacher, f"{ws.title}: facilitator guide", "Facilitator guide: teacher only", guide_parts)))
+    # The facilitator guide is teacher-only: none of its text goes on student paper.
+    docs.append(Doc(f"student/{WORKSHOP_WORKSHEETS}", doc(
+        student, f"{ws.title}: worksheets", "Workshop worksheets",
+        [D.agenda_part(student, _workshop(student), s_lessons, "Worksheets")]
+        + [sheet[l.id] for l in s_lessons])))
+    docs.append(Doc(f"teacher/{WORKSHOP_KEYS}", doc(
+        teacher, f"{ws.title}: answer keys", "Workshop answer keys: teacher only",
+        [D.agenda_part(teacher, ws, t_lessons, "Answer keys", _agenda_markdown(guide_md))]
+        + [keyd[l.id] for l in t_lessons])))
+    return docs
+
+
+# ---------------------------------------------------------------- PDF writing
+
+class WarningCollector(logging.Handler):
+    """Keeps the warnings logged on a logger (tests attach it to `casefile.handouts`)."""
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _epoch() -> int | None:
+    e = os.environ.get("SOURCE_DATE_EPOCH")
+    return int(e) if e else None
+
+
+class HandoutError(RuntimeError):
+    """A PDF Typst could not make (a fault in a print template, not in the pack)."""
+
+
+def write_pdf(doc: dict[str, Any], out: str | Path) -> list[str]:
+    """Typeset one document into `out`; returns Typst's warnings."""
+    import typst
+
+    try:
+        pdf, warnings = printer().pdf(doc, _epoch())
+    except typst.TypstError as e:
+        hints = "; ".join(getattr(e, "hints", []) or [])
+        raise HandoutError(f"{Path(out).name}: Typst could not lay it out: {getattr(e, 'message', e)}"
+                           f"{' (' + hints + ')' if hints else ''}. This is a fault in a print template "
+                           "(templates/print/ or a kind's print.typ), not in the lessons.") from None
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_bytes(pdf)
+    return warnings
+
+
+def _write_many(jobs: list[tuple[dict[str, Any], str]]) -> list[str]:
+    """Runs in a worker process: write each (doc, out file); returns 'name: warning' lines."""
+    out: list[str] = []
+    for doc, path in jobs:
+        out += [f"{Path(path).name}: {w}" for w in write_pdf(doc, path)]
+    return out
+
+
+def _set_epoch(pack: model.Pack) -> None:
+    """The date stamped in each PDF comes from SOURCE_DATE_EPOCH (set from the pack when missing)."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return
+    from ..epoch import ensure_epoch
+
+    ensure_epoch(pack)
+
+
+def build_handouts(pack: model.Pack, out_dir: Path, *, paper: str = "a4", docs_dir: Path | None = None,
+                   quiet: bool = False, jobs: int = 1) -> list[Path]:
+    """Write every handout PDF under out_dir/student and out_dir/teacher; returns the files written.
+
+    One Typst compile per PDF, in this process (`jobs` > 1: that many worker processes). Typst's
+    warnings are logged on `casefile.handouts`. A kind with no print form raises KindError first."""
+    if paper not in PAPER:
+        raise ValueError(f"paper must be one of {', '.join(PAPER)}, not {paper!r}")
+    check_kinds(model.EXERCISE_KINDS)
+    _set_epoch(pack)
+    out_dir = Path(out_dir)
+    docs = documents(pack, docs_dir, paper)
+    wanted = {out_dir / d.rel for d in docs}
+    for folder in ("student", "teacher"):  # a lesson that was removed leaves no stale PDF behind
+        for old in sorted((out_dir / folder).glob("*.pdf")) if (out_dir / folder).is_dir() else []:
+            if old not in wanted:
+                old.unlink()
+    warnings: list[str] = []
+    # biggest first, so workers finish together
+    todo = sorted(((d.data, str(out_dir / d.rel)) for d in docs), key=lambda j: -len(json.dumps(j[0])))
+    with Progress("Handouts", len(docs), quiet=quiet) as progress:
+        if jobs > 1 and len(todo) > 1:
+            chunks = [todo[i::jobs] for i in range(jobs)]
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                for chunk, result in zip(chunks, pool.map(_write_many, chunks)):
+                    warnings += result
+                    for _, path in chunk:
+                        progress.step(Path(path).name)
+        else:
+            for d, path in todo:
+                warnings += [f"{Path(path).name}: {w}" for w in write_pdf(d, path)]
+                progress.step(Path(path).name)
+    for w in warnings:
+        log.warning("%s", w)
+    return sorted(wanted)

@@ -1,0 +1,227 @@
+"""The pack as data for the Typst templates: one JSON document per handout.
+
+Nothing here writes Typst markup. Models are turned into plain JSON generically (`as_data`): a
+field that holds author prose (a string field with no id pattern) becomes {"md": tree, "raw": text}
+(tree.py), ids, enums and dates stay as they are. Exercises are passed the same way whatever their
+kind, so a new kind needs only its `generator/kinds/<kind>/print.typ`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+import re
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .. import model
+from ..render import ACTIVITY_LABEL, AUDIT_FIELDS, kind_label
+from .tree import html_tree, md_tree, plain_tree
+
+PARA_NOTE = {"furniture", "advert", "embed", "caption", "byline"}
+
+
+# ---------------------------------------------------------------- models as data
+
+def _is_prose(tp: Any, metadata: list[Any] = ()) -> bool:  # type: ignore[assignment]
+    """A string type with no pattern (ids and paragraph ids have one) is author prose."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        base, *meta = typing.get_args(tp)
+        return _is_prose(base, list(metadata) + meta)
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_prose(a, metadata) for a in typing.get_args(tp) if a is not type(None))
+    if tp is str:
+        return not any(getattr(m, "pattern", None) for m in metadata)
+    return False
+
+
+def _inner(tp: Any) -> Any:
+    """The item type of list[X] / dict[str, X] (through Optional and Annotated)."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _inner(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _inner(args[0]) if len(args) == 1 else None
+    if origin in (list, tuple):
+        return typing.get_args(tp)[0]
+    if origin is dict:
+        return typing.get_args(tp)[1]
+    return None
+
+
+def prose(text: str | None) -> dict[str, Any] | None:
+    return None if text is None else {"md": md_tree(text), "raw": text}
+
+
+def as_data(value: Any, tp: Any = None, metadata: list[Any] | None = None) -> Any:
+    """A model (or part of one) as JSON data; prose strings as trees."""
+    if isinstance(value, BaseModel):
+        out: dict[str, Any] = {}
+        for name, info in type(value).model_fields.items():
+            out[name] = as_data(getattr(value, name), info.annotation, list(info.metadata))
+        return out
+    if isinstance(value, (list, tuple)):
+        item = _inner(tp)
+        return [as_data(v, item) for v in value]
+    if isinstance(value, dict):
+        item = _inner(tp)
+        return {str(k): as_data(v, item) for k, v in value.items()}
+    if isinstance(value, str) and not isinstance(value, enum.Enum):
+        return prose(value) if tp is not None and _is_prose(tp, metadata or []) else value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+# ---------------------------------------------------------------- lesson pieces
+
+def paragraph(p: model.Paragraph) -> dict[str, Any]:
+    return {"id": p.id, "num": p.id[1:], "kind": p.kind.value, "text": plain_tree(p.text)}
+
+
+def _exercise(ex: Any, n: int, paragraphs: dict[str, model.Paragraph]) -> dict[str, Any]:
+    return {"n": n, "id": ex.id, "kind": ex.type, "label": kind_label(ex), "points": ex.points,
+            "prompt": prose(ex.prompt), "paragraphs": [paragraph(paragraphs[p]) for p in ex.paragraphs if p in paragraphs],
+            "data": as_data(ex)}
+
+
+def _lesson(pack: model.Pack, lesson: model.Lesson) -> dict[str, Any]:
+    src = pack.lesson_source(lesson)
+    paras = {p.id: p for p in src.paragraphs}
+    number = {ex.id: i for i, ex in enumerate(lesson.exercises, 1)}
+    terms = [pack.term(t) for t in lesson.vocabulary]
+    return {
+        "id": lesson.id, "title": lesson.title, "summary": prose(lesson.summary), "duration": lesson.duration,
+        "audience": lesson.audience, "objectives": [prose(o) for o in lesson.objectives],
+        "key_points": [prose(k) for k in lesson.key_points], "materials": [prose(m) for m in lesson.materials],
+        "discussion": [prose(d) for d in lesson.discussion], "teacher_notes": prose(lesson.teacher_notes),
+        "activities": [{"label": ACTIVITY_LABEL[a.kind.value], "title": a.title, "minutes": a.minutes,
+                        "description": prose(a.description if a.description is not None else a.student),
+                        "exercises": [number.get(e, e) for e in a.exercises]} for a in lesson.activities],
+        "minutes": sum(a.minutes for a in lesson.activities),
+        "points": sum(ex.points for ex in lesson.exercises),
+        "vocabulary": [{"term": t.term, "definition": prose(t.definition)} for t in terms],
+        "focus": [paragraph(paras[p]) for p in lesson.focus_paragraphs if p in paras],
+        "exercises": [_exercise(ex, i, paras) for i, ex in enumerate(lesson.exercises, 1)],
+        "sensitivity": as_data(lesson.sensitivity) if lesson.sensitivity else None,
+    }
+
+
+def claim(pack: model.Pack, c: model.Claim) -> dict[str, Any]:
+    d = as_data(c)
+    d["num"] = c.paragraph[1:]
+    d["references"] = [as_data(pack.reference(r)) for r in c.references]
+    return d
+
+
+def _source(src: model.Source) -> dict[str, Any]:
+    return {"id": src.id, "title": src.title, "author": src.author, "publisher": src.publisher,
+            "published": src.published.isoformat(), "republished": src.republished.isoformat() if src.republished else None,
+            "url": src.url, "original_url": src.original_url, "attribution": src.attribution,
+            "license_note": src.license_note, "paragraphs": [paragraph(p) for p in src.paragraphs]}
+
+
+def lesson_url(pack: model.Pack, lesson_id: str) -> str | None:
+    base = getattr(pack.info.site, "public_url", None)
+    if not base:
+        return None
+    return base.rstrip("/") + f"/lessons/{lesson_id}.html"
+
+
+def qr_svg(url: str | None) -> str | None:
+    """The QR code as SVG text (segno), shown with Typst's image(bytes(...))."""
+    if not url:
+        return None
+    import io
+
+    import segno
+
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="svg", scale=4, border=0, xmldecl=False, svgns=True)
+    return buf.getvalue().decode("ascii")
+
+
+def lesson_part(pack: model.Pack, lesson: model.Lesson, kind: str, *, restart: bool = True) -> dict[str, Any]:
+    """A worksheet ("worksheet") or key ("key") or facilitator notes ("guide-lesson") of one lesson."""
+    number = next(i for i, l in enumerate(pack.lessons, 1) if l.id == lesson.id)
+    src = pack.lesson_source(lesson)
+    claims_used = [cid for ex in lesson.exercises for cid in getattr(ex, "claims", [])]
+    part: dict[str, Any] = {
+        "type": kind, "title": lesson.title, "restart": restart, "number": number, "total": len(pack.lessons),
+        "lesson": _lesson(pack, lesson), "source": {"title": src.title, "author": src.author, "publisher": src.publisher},
+        "paragraphs": {p.id: paragraph(p) for p in src.paragraphs},
+        "claims": {cid: claim(pack, pack.claim(cid)) for cid in dict.fromkeys(claims_used)},
+        "audit_fields": [{"key": k, "label": v} for k, v in AUDIT_FIELDS],
+    }
+    if kind == "worksheet":
+        part["url"] = lesson_url(pack, lesson.id)
+        part["qr"] = qr_svg(part["url"])
+    return part
+
+
+def article_part(pack: model.Pack, src: model.Source, annotated: bool) -> dict[str, Any]:
+    by_para: dict[str, list[Any]] = {}
+    if annotated:
+        for c in pack.claims:
+            if (c.source or pack.sources[0].id) == src.id:
+                by_para.setdefault(c.paragraph, []).append(claim(pack, c))
+    return {"type": "article", "title": src.title, "restart": True, "annotated": annotated,
+            "source": _source(src), "claims_by_paragraph": by_para}
+
+
+def agenda_part(pack: model.Pack, workshop: model.Workshop, lessons: list[model.Lesson], label: str,
+                agenda_md: str = "") -> dict[str, Any]:
+    numbers = {l.id: i for i, l in enumerate(pack.lessons, 1)}
+    return {"type": "agenda", "title": workshop.title, "restart": True, "label": label,
+            "workshop": {"title": workshop.title, "minutes": workshop.minutes},
+            "lessons": [{"number": numbers[l.id], "title": l.title, "summary": prose(l.summary), "duration": l.duration}
+                        for l in lessons],
+            "agenda": doc_tree(agenda_md) if agenda_md else None}
+
+
+def doc_tree(markdown_text: str) -> list[Any]:
+    """A hand-written docs/ page (trusted less than code: sanitized like author text) as a tree,
+    headings shifted down one level."""
+    import markdown
+    import nh3
+
+    from ..text import AUTHOR_ATTRS, AUTHOR_TAGS, URL_SCHEMES
+
+    html = markdown.markdown(markdown_text, extensions=["tables", "sane_lists"], output_format="html")
+    html = nh3.clean(html, tags=AUTHOR_TAGS | {"h1", "h2", "h3", "h4", "h5"}, attributes=AUTHOR_ATTRS,
+                     url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)
+    html = re.sub(r"<(/?)h([1-5])>", lambda m: f"<{m[1]}h{int(m[2]) + 1}>", html)
+    return html_tree(html)
+
+
+def document(pack: model.Pack, title: str, label: str, parts: list[dict[str, Any]], paper: str) -> dict[str, Any]:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    date = None
+    if epoch:
+        t = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        date = {"year": t.year, "month": t.month, "day": t.day, "hour": t.hour, "minute": t.minute, "second": t.second}
+    return {"paper": paper, "lang": pack.info.language, "title": title, "authors": list(pack.info.authors),
+            "date": date, "pack_title": pack.info.title, "label": label, "parts": parts}
+
+
+def guide_markdown(pack: model.Pack, docs_dir: Path | None) -> str | None:
+    """The hand-written guide's Markdown (front matter removed); "" when none is set, None when it is
+    set but missing."""
+    ws = pack.info.workshop
+    if not (ws and ws.guide and docs_dir):
+        return ""
+    path = Path(docs_dir) / ws.guide
+    if not path.is_file():
+        return None
+    from ..docs_pages import front_matter
+
+    return front_matter(path.read_text(encoding="utf-8"))[1]
