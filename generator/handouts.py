@@ -142,7 +142,8 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         # print templates first; the site's shared pieces (_macros.j2, _key.j2) are reused as they are
         loader=jinja2.ChoiceLoader([jinja2.PackageLoader("generator", "templates/print"),
-                                    jinja2.PackageLoader("generator", "templates/site")]),
+                                    jinja2.PackageLoader("generator", "templates/site"),
+                                    jinja2.PackageLoader("generator", "kinds")]),  # the kinds' key.j2
         autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
     )
     env.filters["attr"] = lambda s: escape(str(s))

@@ -222,8 +222,8 @@ def test_whole_lesson_by_keyboard_survives_reload_downloads_and_grades(guarded, 
     assert page.inner_text(".cf-progress[data-lesson='02-open']") == ""
 
     # casefile grade scores it: 9 points, minus 1 for half of the multiple choice
-    if not (ROOT / "generator" / "grade.py").exists():
-        pytest.fail("generator/grade.py (casefile grade) is missing")
+    if not (ROOT / "generator" / "grade" / "__init__.py").exists():
+        pytest.fail("generator/grade/ (casefile grade) is missing")
     from generator.load import load_pack
     from generator.render import content_version
 

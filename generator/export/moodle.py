@@ -46,7 +46,8 @@ def _combined_feedback(qel: etree._Element) -> None:
 
 def _question(pack, q: Question) -> etree._Element:
     ex = q.ex
-    kind = {"choice": "multichoice", "classify": "matching", "match": "matching", "order": "ordering"}.get(ex.type, "essay")
+    # "choice": the kind has options, answer, multiple; "matching": match_pairs; "ordering": items, answer
+    kind = {"choice": "multichoice", "matching": "matching", "ordering": "ordering"}.get(q.form("moodle") or "", "essay")
     qel = etree.Element("question", type=kind)
     _plain(qel, "name", common.title(q))
     _text(qel, "questiontext", common.prompt_html(pack, q))
@@ -134,7 +135,7 @@ def write(sel: Selection, path: Path) -> tuple[int, list[str]]:
         for q in kept:
             root.append(_question(sel.pack, q))
             count += 1
-            orders += q.kind == "order"
+            orders += q.ex.kind.ordered
     if orders:
         notes.append(f"moodle: {orders} order question(s) use the 'ordering' type, core since Moodle 4.4 "
                      "(an older Moodle without the qtype_ordering plugin rejects the file: use the GIFT file there)")
