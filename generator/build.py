@@ -214,6 +214,7 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
     from ruamel.yaml import YAML
 
     from .docs_pages import doc_nav, scan_docs
+    from .kinds.bundle import asset_bytes
     from .render import Renderer
 
     ensure_epoch(loaded.pack)
@@ -241,7 +242,7 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
             if (assets / name).exists():
                 target = docs / "assets/casefile" / Path(name).name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(assets / name, target)
+                target.write_bytes(asset_bytes(name))  # casefile.js: core + kinds (kinds/bundle.py)
         with open(config_file, encoding="utf-8") as fh:
             cfg = yaml.load(fh)
         cfg["plugins"] = [p for p in cfg.get("plugins", []) if not (isinstance(p, dict) and "casefile" in p) and p != "casefile"]

@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files
 from . import edition as ed
 from .docs_pages import doc_nav, scan_docs
 from .errors import PackError
+from .kinds.bundle import asset_bytes
 from .load import load_pack
 from .render import Renderer
 from .text import safe_title
@@ -135,8 +136,8 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
         teacher_assets = ("check-answers.js",) if self.edition == "teacher" else ()
         for name in ("casefile.css", "casefile.js", "vendor/iframe-worker-shim.js", "print/site-print.css", *teacher_assets):
             src = ASSETS / name
-            if src.exists():
-                files.append(File.generated(config, f"{ASSET_URI}/{Path(name).name}", abs_src_path=str(src)))
+            if src.exists():  # casefile.js: the core with every kind's kind.js (kinds/bundle.py)
+                files.append(File.generated(config, f"{ASSET_URI}/{Path(name).name}", content=asset_bytes(name)))
         # target in the site -> PDF in the handouts folder; build_site hands this to `casefile build`
         self.linked_handouts = {target: f"{handout_folder(name)}/{name}"
                                 for target, name in sorted(renderer.linked_handouts.items())}

@@ -24,7 +24,7 @@ from generator.render import content_version
 PACK = load_pack(FIXTURE_PACK).pack
 EX = {ex.id: ex for lesson in PACK.lessons for ex in lesson.exercises}
 HEADER = ["Student", "01-basics/b-choice", "01-basics/b-multi", "01-basics/b-classify", "01-basics/b-highlight",
-          "01-basics/b-order", "01-basics/b-match", "01-basics/b-instant-order", "02-open/o-short", "02-open/o-audit",
+          "01-basics/b-order", "01-basics/b-match", "01-basics/b-instant-order", "01-basics/b-truefalse", "02-open/o-short", "02-open/o-audit",
           "02-open/o-lateral", "Auto score", "Auto max", "Open answers", "Open max"]
 REDOWNLOAD = "ask the student to download it again from the lesson page"
 

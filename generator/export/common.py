@@ -41,7 +41,7 @@ class Question:
         return str(self.ex.type)
 
     def form(self, fmt: str) -> str | None:
-        """How `fmt` carries it: "choice", "matching", "ordering", "essay", or None (left out)."""
+        """How `fmt` carries it: "multiple_choice", "matching", "ordering", "essay", or None (left out)."""
         return self.ex.kind.export_form(fmt)
 
     @property

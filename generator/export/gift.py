@@ -29,14 +29,14 @@ def _category(path: str) -> str:
 def _question(pack, q: Question) -> str:
     ex = q.ex
     name = escape(f"{common.title(q)} ({common.points_label(ex.points)})")
-    form = q.form("gift")  # "choice": the kind has options, answer, multiple; "matching": match_pairs
+    form = q.form("gift")  # "multiple_choice": the kind has options, answer, multiple; "matching": match_pairs
     text = common.prompt_html(pack, q)
     if form == "matching":
         text += ex.kind.matching_hint()
     head = [f"// casefile: {q.key} type={ex.type} points={ex.points}", f"::{name}::[html]{escape(text)}{{"]
     lines: list[str] = []
     general = ""
-    if form == "choice":
+    if form == "multiple_choice":
         right = [o for o in ex.options if o.id in ex.answer]
         wrong = [o for o in ex.options if o.id not in ex.answer]
         for o in ex.options:

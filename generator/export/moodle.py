@@ -46,8 +46,8 @@ def _combined_feedback(qel: etree._Element) -> None:
 
 def _question(pack, q: Question) -> etree._Element:
     ex = q.ex
-    # "choice": the kind has options, answer, multiple; "matching": match_pairs; "ordering": items, answer
-    kind = {"choice": "multichoice", "matching": "matching", "ordering": "ordering"}.get(q.form("moodle") or "", "essay")
+    # "multiple_choice": the kind has options, answer, multiple; "matching": match_pairs; "ordering": items, answer
+    kind = {"multiple_choice": "multichoice", "matching": "matching", "ordering": "ordering"}.get(q.form("moodle") or "", "essay")
     qel = etree.Element("question", type=kind)
     _plain(qel, "name", common.title(q))
     _text(qel, "questiontext", common.prompt_html(pack, q))

@@ -77,8 +77,8 @@ def _condition(res: etree._Element, respident: str, value: str | None, *, cont: 
 def _item(pack, q: Question, section: etree._Element) -> None:
     ex = q.ex
     iid = ident(q.lesson.id, ex.id)
-    form = q.form("qti")  # "choice": the kind has options, answer, multiple; "matching": match_pairs
-    qtype = {"choice": "multiple_answers_question" if getattr(ex, "multiple", False) else "multiple_choice_question",
+    form = q.form("qti")  # "multiple_choice": the kind has options, answer, multiple; "matching": match_pairs
+    qtype = {"multiple_choice": "multiple_answers_question" if getattr(ex, "multiple", False) else "multiple_choice_question",
              "matching": "matching_question"}.get(form or "", "essay_question")
     item = _sub(section, "item", ident=iid, title=common.title(q))
     answer_ids = ""
@@ -91,7 +91,7 @@ def _item(pack, q: Question, section: etree._Element) -> None:
     outcomes = _sub(res, "outcomes")
     _sub(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
     feedbacks: list[tuple[str, str]] = []
-    if form == "choice":
+    if form == "multiple_choice":
         lid = _sub(pres, "response_lid", ident="response1", rcardinality="Multiple" if ex.multiple else "Single")
         rc = _sub(lid, "render_choice")
         for o in ex.options:
@@ -253,7 +253,7 @@ def write(sel: Selection, path: Path) -> tuple[int, list[str]]:
     if orders:
         notes.append(f"qti: Canvas Classic Quizzes have no ordering type: {orders} order question(s) are matching "
                      "questions (each item to its position)")
-    if any(q.form("qti") != "choice" for lsn in sel.lessons for q in common.split(sel.questions[lsn.id], "qti")[0]):
+    if any(q.form("qti") != "multiple_choice" for lsn in sel.lessons for q in common.split(sel.questions[lsn.id], "qti")[0]):
         notes.append("qti: Canvas has no grader-only field: essays' rubric and model answer, and the per-item reasons "
                      "of matching questions, are the question's general comments, which Canvas shows students after "
                      "submission if the quiz lets them see their responses")

@@ -8,9 +8,10 @@ page (check-answers.js) scores files, both with each kind's kind.js scorer and t
 lateral reading) are listed in each student's report with their rubric and model answer.
 
     read.py       answer files: canonical JSON, checksum, names, limits, shape (via the kinds)
-    score.py      scoring via the kinds; a student's results; the browser key
+    score.py      scoring via the kinds; a student's results
     gradebook.py  gradebook.csv
     report.py     the HTML report (autoescaping template templates/grade/report.html.j2)
+    browser.py    the key the teacher's Check answers page scores with
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from .gradebook import gradebook_csv, gradebook_header, gradebook_rows
 from .read import (FORMAT, FORMAT_VERSION, MAX_BYTES, REDOWNLOAD, AnswerFile, canonical, checksum, clean_name, expand,
                    name_key, read_answer_file, shape_problems)
 from .report import report_html
-from .score import Scored, Student, browser_key, browser_key_json, columns, fmt, result, score
+from .browser import browser_key, browser_key_json
+from .score import Scored, Student, columns, fmt, result, score
 
 
 class GradeError(Exception):

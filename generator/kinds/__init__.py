@@ -16,7 +16,7 @@ from pydantic import Field
 from .base import CheckContext, ExerciseBase, Kind, Line, Rubric, RubricCriterion
 
 REGISTERED = ("choice", "classify", "highlight", "order", "match", "short_answer", "claim_audit",
-              "lateral_reading")
+              "lateral_reading", "true_false")
 
 
 class KindError(RuntimeError):

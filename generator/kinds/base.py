@@ -232,7 +232,7 @@ class Kind:
 
     # -------------------------------------------------------------- exports (export/)
     def export_form(self, fmt: str) -> str | None:
-        """How format `fmt` carries this kind: "choice", "matching", "ordering" (Moodle), "essay",
+        """How format `fmt` carries this kind: "multiple_choice" (options, answer, multiple), "matching", "ordering" (Moodle), "essay",
         or None (left out: `left_out_reason` says why)."""
         return "essay"
 

@@ -81,7 +81,7 @@ class Choice(Kind):
         return (float(ex.points) if set(picked) == key else 0.0), lines
 
     def export_form(self, fmt: str) -> str | None:
-        return "choice"
+        return "multiple_choice"
 
 
 KIND = Choice()
