@@ -248,7 +248,10 @@ def check_moodle(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int
         assert float(q.findtext("defaultgrade")) == ex.points
         general = plain(q.findtext("generalfeedback/text") or "")
         if t == "multichoice":
-            assert ex.type == "choice" and q.findtext("single") == ("false" if ex.multiple else "true")
+            assert ex.type in ("choice", "true_false")
+            ex_ = ex
+            ex = ex.kind.choice_view(ex)  # true_false: a multiple-answer question of its statements
+            assert q.findtext("single") == ("false" if ex.multiple else "true")
             answers = q.findall("answer")
             fr = [float(a.get("fraction")) for a in answers]
             assert all(min(abs(abs(f) - m) for m in MOODLE_FRACTIONS) < 1e-6 for f in fr), fr
@@ -264,6 +267,7 @@ def check_moodle(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int
             assert fbs == [to_plain(o.why) for o in ex.options]
             n = len(answers)
             carried = general + " ".join(fbs)
+            ex = ex_
         elif t == "matching":
             subs = [(plain(s.findtext("text") or ""), norm(s.findtext("answer/text"))) for s in q.findall("subquestion")]
             pairs = sorted(p for p in subs if p[0])
@@ -404,7 +408,10 @@ def check_gift(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]
         assert q["meta"]["points"] == ex.points and f"({ex.points} point" in q["name"]
         assert to_plain(ex.prompt) in plain(q["text"])
         if q["type"] == "multichoice":
-            assert ex.type == "choice" and q["single"] == (not ex.multiple)
+            assert ex.type in ("choice", "true_false")
+            ex_ = ex
+            ex = ex.kind.choice_view(ex)  # true_false: a multiple-answer question of its statements
+            assert q["single"] == (not ex.multiple)
             right = {to_plain(o.text) for o in ex.options if o.id in ex.answer}
             assert {plain(a["text"]) for a in q["answers"] if a["weight"] > 0} == right
             if ex.multiple:
@@ -412,6 +419,7 @@ def check_gift(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]
             assert [plain(a["feedback"]) for a in q["answers"]] == [to_plain(o.why) for o in ex.options]
             n = len(q["answers"])
             carried = plain(q["general"]) + " ".join(plain(a["feedback"]) for a in q["answers"])
+            ex = ex_
         elif q["type"] == "match":
             pairs = sorted((plain(a["left"]), norm(a["right"])) for a in q["answers"] if a["left"])
             assert len(pairs) >= 2 and pairs == ordered_items(ex)

@@ -309,6 +309,22 @@ def test_vectors_in_chromium_against_the_js_scorer(browser: Any, tmp_path: Path)
     assert got["norms"] == [n["norm"] for n in VECTORS["normalise"]]
 
 
+# ---------------------------------------------------------------- export mapping of the ninth kind
+
+def test_true_false_exports_as_matching_to_canvas_and_as_multiple_answers_elsewhere() -> None:
+    tf = next(c["exercise"] for c in VECTORS["score"] if c["exercise"]["type"] == "true_false")
+    ex = _exercise(tf)
+    kind = ex.kind
+    assert kind.export_form("qti", ex) == "matching"
+    assert kind.match_pairs(ex, None) == ([("s1", "S1", "true"), ("s2", "S2", "false"), ("s3", "S3", "true")],
+                                          [("true", "True"), ("false", "False")])
+    assert kind.export_form("moodle", ex) == kind.export_form("gift", ex) == "multiple_choice"
+    view = kind.choice_view(ex)
+    assert view.multiple and view.answer == ["s1", "s3"] and [o.id for o in view.options] == ["s1", "s2", "s3"]
+    none_true = _exercise(dict(tf, statements=[dict(s, answer=False) for s in tf["statements"]]))
+    assert kind.export_form("moodle", none_true) is None and "at least one true statement" in kind.left_out_reason("moodle", "Moodle XML")
+
+
 # ---------------------------------------------------------------- the report escapes
 
 def test_grade_report_escapes_author_and_student_text() -> None:

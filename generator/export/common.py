@@ -42,7 +42,7 @@ class Question:
 
     def form(self, fmt: str) -> str | None:
         """How `fmt` carries it: "multiple_choice", "matching", "ordering", "essay", or None (left out)."""
-        return self.ex.kind.export_form(fmt)
+        return self.ex.kind.export_form(fmt, self.ex)
 
     @property
     def key(self) -> str:

@@ -33,14 +33,17 @@ def _question(pack, q: Question) -> str:
     text = common.prompt_html(pack, q)
     if form == "matching":
         text += ex.kind.matching_hint()
+    elif form == "multiple_choice":
+        text += ex.kind.choice_hint()
     head = [f"// casefile: {q.key} type={ex.type} points={ex.points}", f"::{name}::[html]{escape(text)}{{"]
     lines: list[str] = []
     general = ""
     if form == "multiple_choice":
-        right = [o for o in ex.options if o.id in ex.answer]
-        wrong = [o for o in ex.options if o.id not in ex.answer]
-        for o in ex.options:
-            if not ex.multiple:
+        c = ex.kind.choice_view(ex)  # the choice kind itself; true_false: its statements
+        right = [o for o in c.options if o.id in c.answer]
+        wrong = [o for o in c.options if o.id not in c.answer]
+        for o in c.options:
+            if not c.multiple:
                 mark = "=" if o in right else "~"
             elif o in right:
                 mark = f"~%{common.fraction_text(common.moodle_fraction(len(right)))}%"

@@ -50,7 +50,7 @@ def _question(pack, q: Question) -> etree._Element:
     kind = {"multiple_choice": "multichoice", "matching": "matching", "ordering": "ordering"}.get(q.form("moodle") or "", "essay")
     qel = etree.Element("question", type=kind)
     _plain(qel, "name", common.title(q))
-    _text(qel, "questiontext", common.prompt_html(pack, q))
+    _text(qel, "questiontext", common.prompt_html(pack, q) + (ex.kind.choice_hint() if kind == "multichoice" else ""))
     # Essays: the key goes in graderinfo (teachers only), never in feedback students see.
     if kind == "essay":
         general = ""
@@ -64,15 +64,16 @@ def _question(pack, q: Question) -> etree._Element:
     _value(qel, "hidden", 0)
     _value(qel, "idnumber", q.key)
     if kind == "multichoice":
-        right = [o for o in ex.options if o.id in ex.answer]
-        wrong = [o for o in ex.options if o.id not in ex.answer]
-        _value(qel, "single", "false" if ex.multiple else "true")
+        c = ex.kind.choice_view(ex)  # the choice kind itself; true_false: its statements
+        right = [o for o in c.options if o.id in c.answer]
+        wrong = [o for o in c.options if o.id not in c.answer]
+        _value(qel, "single", "false" if c.multiple else "true")
         _value(qel, "shuffleanswers", "false")
         _value(qel, "answernumbering", "abc")
         _value(qel, "showstandardinstruction", 0)
         _combined_feedback(qel)
-        for o in ex.options:
-            if not ex.multiple:
+        for o in c.options:
+            if not c.multiple:
                 frac = 100.0 if o in right else 0.0
             elif o in right:
                 frac = common.moodle_fraction(len(right))

@@ -231,10 +231,19 @@ class Kind:
         raise ValueError(f"{self.name} is marked by the teacher")
 
     # -------------------------------------------------------------- exports (export/)
-    def export_form(self, fmt: str) -> str | None:
-        """How format `fmt` carries this kind: "multiple_choice" (options, answer, multiple), "matching", "ordering" (Moodle), "essay",
+    def export_form(self, fmt: str, ex: Any = None) -> str | None:
+        """How format `fmt` carries this kind (or this exercise `ex`): "multiple_choice" (see
+        `choice_view`), "matching" (`match_pairs`), "ordering" (Moodle; items, answer), "essay",
         or None (left out: `left_out_reason` says why)."""
         return "essay"
+
+    def choice_view(self, ex: Any) -> Any:
+        """Multiple-choice form: an object with multiple, options (id, text, why), answer, explanation."""
+        return ex
+
+    def choice_hint(self) -> str:
+        """HTML added to the prompt where the kind is exported as multiple choice."""
+        return ""
 
     def left_out_reason(self, fmt: str, format_name: str) -> str:
         return f"{format_name} has no question type for it"

@@ -80,7 +80,7 @@ class Choice(Kind):
             return round2(ex.points * max(0, right - wrong) / len(key)), lines
         return (float(ex.points) if set(picked) == key else 0.0), lines
 
-    def export_form(self, fmt: str) -> str | None:
+    def export_form(self, fmt: str, ex: Any = None) -> str | None:
         return "multiple_choice"
 
 

@@ -58,7 +58,7 @@ class Classify(Kind):
         return pairs_score(ex.points, [(it.id, it.answer, it.text, it.why) for it in ex.items], answer,
                            labels, "put in", "not sorted")
 
-    def export_form(self, fmt: str) -> str | None:
+    def export_form(self, fmt: str, ex: Any = None) -> str | None:
         return "matching"
 
     def match_pairs(self, ex: Any, h: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:

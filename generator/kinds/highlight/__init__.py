@@ -77,7 +77,7 @@ class Highlight(Kind):
                 lines.append(Line(None, f"Also marked “{s}” (no points taken off)."))
         return round2(ex.points * n / len(ex.answers)), lines
 
-    def export_form(self, fmt: str) -> str | None:
+    def export_form(self, fmt: str, ex: Any = None) -> str | None:
         return None
 
     def left_out_reason(self, fmt: str, format_name: str) -> str:

@@ -61,7 +61,7 @@ class Match(Kind):
         return pairs_score(ex.points, [(p.left, p.right, lefts[p.left], p.why) for p in ex.answer], answer,
                            rights, "matched with", "not matched")
 
-    def export_form(self, fmt: str) -> str | None:
+    def export_form(self, fmt: str, ex: Any = None) -> str | None:
         return "matching"
 
     def match_pairs(self, ex: Any, h: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:

@@ -59,7 +59,7 @@ class Order(Kind):
                       + " → ".join(texts[i] for i in ex.answer) + ".", to_html(ex.why, inline=True))]
         return points(ex.points, n, len(ex.answer)), lines
 
-    def export_form(self, fmt: str) -> str | None:
+    def export_form(self, fmt: str, ex: Any = None) -> str | None:
         return "ordering" if fmt == "moodle" else "matching"
 
     def matching_hint(self) -> str:

@@ -1,11 +1,13 @@
 """True or false: a list of statements, each true or false, with a why each.
 
 Added the recipe's way (ARCHITECTURE.md, "add a kind"): this folder, one line in the registry,
-one exercise in the fixture pack. Auto-graded, can be instant. Exports as matching (each
-statement to True or False) in every format."""
+one exercise in the fixture pack. Auto-graded, can be instant. Exports to Canvas as matching
+(each statement to True or False) and to Moodle and GIFT as a multiple-answer question (tick the
+true statements): their matching questions need three answers or more."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, Literal
 
 from pydantic import Field
@@ -55,8 +57,23 @@ class TrueFalse(Kind):
         return pairs_score(ex.points, [(s.id, "true" if s.answer else "false", s.text, s.why) for s in ex.statements],
                            given, shown, "answered", "not answered")
 
-    def export_form(self, fmt: str) -> str | None:
-        return "matching"
+    def export_form(self, fmt: str, ex: Any = None) -> str | None:
+        if fmt == "qti":
+            return "matching"
+        if ex is not None and not any(s.answer for s in ex.statements):
+            return None  # a multiple-answer question needs a right answer
+        return "multiple_choice"
+
+    def left_out_reason(self, fmt: str, format_name: str) -> str:
+        return (f"{format_name} carries a true-or-false list as a multiple-answer question, which needs at least "
+                "one true statement")
+
+    def choice_view(self, ex: Any) -> Any:
+        return SimpleNamespace(multiple=True, options=ex.statements, explanation=ex.explanation,
+                               answer=[s.id for s in ex.statements if s.answer])
+
+    def choice_hint(self) -> str:
+        return "<p>Tick every statement that is true.</p>"
 
     def match_pairs(self, ex: Any, h: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
         return ([(s.id, s.text, "true" if s.answer else "false") for s in ex.statements],
