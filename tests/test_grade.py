@@ -1,5 +1,5 @@
 """`casefile grade` and the teacher "Check answers" page: answer files made by hand following the
-contract (/tmp/brief/answerfile.md, generator/grade.py), scored, merged, rejected with clear messages."""
+contract (ANSWERS.md, generator/grade/), scored, merged, rejected with clear messages."""
 
 from __future__ import annotations
 
