@@ -9,11 +9,10 @@ from . import model
 from .errors import Problem
 from .kinds import CheckContext
 from .load import did_you_mean
+from .text import INLINE_QUOTE, normalise, quote_in  # noqa: F401  (defined with the text rules)
 
 if TYPE_CHECKING:
     from .load import Loaded, YamlFile
-
-from .text import INLINE_QUOTE, normalise, quote_in  # noqa: F401  (defined with the text rules)
 
 
 def _dupes(ids: Iterable[str]) -> set[str]:

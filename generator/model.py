@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
 from .fields import COR_LEVELS, Confidence, Id, ParaId, PartialDate, Strict, Text, teacher  # noqa: F401
 from .kinds import AUTO_GRADED, EXERCISE_KINDS, Exercise, ExerciseBase, Rubric, RubricCriterion  # noqa: F401

@@ -25,11 +25,11 @@ from ..errors import display_path
 from ..kinds import Line
 from ..kinds.base import round2
 from ..kinds.highlight import highlight_found
+from .browser import browser_key, browser_key_json
 from .gradebook import gradebook_csv, gradebook_header, gradebook_rows
 from .read import (FORMAT, FORMAT_VERSION, MAX_BYTES, REDOWNLOAD, AnswerFile, canonical, checksum, clean_name, expand,
                    name_key, read_answer_file, shape_problems)
 from .report import report_html
-from .browser import browser_key, browser_key_json
 from .score import Scored, Student, columns, fmt, result, score
 
 
