@@ -309,6 +309,26 @@ def test_vectors_in_chromium_against_the_js_scorer(browser: Any, tmp_path: Path)
     assert got["norms"] == [n["norm"] for n in VECTORS["normalise"]]
 
 
+# ---------------------------------------------------------------- print
+
+def test_kinds_give_the_worksheet_answers_handouts_prints() -> None:
+    """`Kind.worksheet_answer` is what handouts.worksheet_answer writes (the Typst print forms use the kind's)."""
+    from conftest import FIXTURE_PACK
+    from generator.handouts import worksheet_answer
+    from generator.load import load_pack
+
+    seen = 0
+    for root in (FIXTURE_PACK, ROOT / "lessons"):
+        for lesson in load_pack(root).pack.lessons:
+            for ex in lesson.exercises:
+                if ex.type != "true_false":  # handouts.py predates it
+                    assert ex.kind.worksheet_answer(ex) == worksheet_answer(ex), ex.id
+                    seen += bool(worksheet_answer(ex))
+    assert seen >= 5
+    tf = _exercise(next(c["exercise"] for c in VECTORS["score"] if c["exercise"]["type"] == "true_false"))
+    assert tf.kind.worksheet_answer(tf) == "1. True; 2. False; 3. True"
+
+
 # ---------------------------------------------------------------- export mapping of the ninth kind
 
 def test_true_false_exports_as_matching_to_canvas_and_as_multiple_answers_elsewhere() -> None:

@@ -161,6 +161,11 @@ def pairs_score(pts: int, key: list[tuple[str, str, str, str]], answer: dict[str
     return round2(pts * n / len(key)), lines
 
 
+def letter(i: int) -> str:
+    """A, B, … Z, AA, BB, …: how printed options and items are labelled."""
+    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i % 26] * (1 + i // 26)
+
+
 def esc(text: str) -> str:
     """Plain text for HTML element content."""
     return html.escape(str(text), quote=False)
@@ -205,6 +210,10 @@ class Kind:
     # -------------------------------------------------------------- labels
     def label_for(self, ex: Any) -> str:
         return self.label
+
+    def worksheet_answer(self, ex: Any) -> str:
+        """The answer as a pen writes it on the printed worksheet (letters, numbers), for print keys."""
+        return ""
 
     # -------------------------------------------------------------- checks.py
     def check(self, ex: Any, ctx: CheckContext) -> list["Problem"]:
@@ -271,5 +280,5 @@ class Kind:
         return []
 
 
-__all__ = ["CheckContext", "ExerciseBase", "OrderItem", "Kind", "Line", "Rubric", "RubricCriterion", "esc", "ids",
+__all__ = ["CheckContext", "ExerciseBase", "OrderItem", "Kind", "Line", "Rubric", "RubricCriterion", "esc", "ids", "letter",
            "normalise", "occurrences", "pairs_score", "points", "round2", "strs", "to_html", "to_plain", "unknown"]

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from ...fields import Id, Strict, Text, teacher
-from ..base import ExerciseBase, Kind, Line, ids, round2, strs, to_html, to_plain, unknown
+from ..base import letter, ExerciseBase, Kind, Line, ids, round2, strs, to_html, to_plain, unknown
 
 
 class Option(Strict):
@@ -82,6 +82,9 @@ class Choice(Kind):
 
     def export_form(self, fmt: str, ex: Any = None) -> str | None:
         return "multiple_choice"
+
+    def worksheet_answer(self, ex: Any) -> str:
+        return ", ".join(letter(i) for i, o in enumerate(ex.options) if o.id in ex.answer)
 
 
 KIND = Choice()

@@ -69,5 +69,9 @@ class Classify(Kind):
         return ["<ul>" + "".join(f"<li>{h.mdi(it.text)} → <strong>{h.esc(labels[it.answer])}</strong>: {h.mdi(it.why)}</li>"
                                  for it in ex.items) + "</ul>"]
 
+    def worksheet_answer(self, ex: Any) -> str:
+        labels = {c.id: c.label for c in ex.categories}
+        return "; ".join(f"{n}. {labels.get(it.answer, '')}" for n, it in enumerate(ex.items, 1))
+
 
 KIND = Classify()

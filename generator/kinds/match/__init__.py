@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ...fields import Id, Strict, Text, teacher
-from ..base import ExerciseBase, Kind, OrderItem, ids, pairs_score, to_html, to_plain, unknown
+from ..base import letter, ExerciseBase, Kind, OrderItem, ids, pairs_score, to_html, to_plain, unknown
 
 
 class MatchPair(Strict):
@@ -73,6 +73,11 @@ class Match(Kind):
         right = {i.id: i.text for i in ex.right}
         return ["<ul>" + "".join(f"<li>{h.mdi(left[p.left])} → <strong>{h.mdi(right[p.right])}</strong>: {h.mdi(p.why)}</li>"
                                  for p in ex.answer) + "</ul>"]
+
+    def worksheet_answer(self, ex: Any) -> str:
+        right = {r.id: letter(i) for i, r in enumerate(ex.right)}
+        pairs = {p.left: p.right for p in ex.answer}
+        return "  ".join(f"{n}. {right.get(pairs.get(l.id, ''), '—')}" for n, l in enumerate(ex.left, 1))
 
 
 KIND = Match()

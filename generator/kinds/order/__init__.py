@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ...fields import Id, Text, teacher
-from ..base import ExerciseBase, Kind, Line, OrderItem, ids, points, strs, to_html, to_plain, unknown
+from ..base import letter, ExerciseBase, Kind, Line, OrderItem, ids, points, strs, to_html, to_plain, unknown
 
 ORDER_AS_MATCHING_HINT = "<p>Give each item its position in the correct order.</p>"
 
@@ -74,6 +74,10 @@ class Order(Kind):
         items = {i.id: i.text for i in ex.items}
         return ["<p><strong>Correct order:</strong></p><ol>" + "".join(f"<li>{h.mdi(items[i])}</li>" for i in ex.answer) + "</ol>",
                 h.md(ex.why)]
+
+    def worksheet_answer(self, ex: Any) -> str:
+        pos = {it.id: letter(i) for i, it in enumerate(ex.items)}
+        return "  ".join(f"{n}. {pos[i]}" for n, i in enumerate(ex.answer, 1) if i in pos)
 
 
 KIND = Order()

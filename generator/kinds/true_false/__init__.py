@@ -86,5 +86,8 @@ class TrueFalse(Kind):
         return ["<ul>" + "".join(f"<li>{h.mdi(s.text)} → <strong>{TRUTH[s.answer]}</strong>: {h.mdi(s.why)}</li>"
                                  for s in ex.statements) + "</ul>"]
 
+    def worksheet_answer(self, ex: Any) -> str:
+        return "; ".join(f"{n}. {TRUTH[s.answer]}" for n, s in enumerate(ex.statements, 1))
+
 
 KIND = TrueFalse()
