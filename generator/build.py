@@ -226,9 +226,9 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
         for page in site.pages:
             (docs / page.uri).parent.mkdir(parents=True, exist_ok=True)
             (docs / page.uri).write_text(page.markdown, encoding="utf-8")
-        for uri, src in site.assets.items():
+        for uri, data in site.assets.items():
             (docs / uri).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, docs / uri)
+            (docs / uri).write_bytes(data)  # casefile.js: core + kinds (kinds/bundle.py)
         with open(config_file, encoding="utf-8") as fh:
             cfg = yaml.load(fh)
         cfg["plugins"] = [p for p in cfg.get("plugins", []) if not (isinstance(p, dict) and "casefile" in p) and p != "casefile"]

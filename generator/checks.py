@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Iterable
 
 from . import model
 from .errors import Problem
 from .suggest import did_you_mean
+from .kinds import CheckContext
+from .text import INLINE_QUOTE, normalise, quote_in  # noqa: F401  (defined with the text rules)
 
 if TYPE_CHECKING:
     from .load import Loaded, YamlFile
 
-# An inline quote of a source in any Markdown field: [[p12|exact words]] or [[source-id:p12|exact words]]
-INLINE_QUOTE = re.compile(r"\[\[(?:(?P<src>[a-z0-9][a-z0-9_-]*):)?(?P<para>p\d+)\|(?P<text>(?:[^\]]|\](?!\]))+?)\]\]")
-
 
 def _dupes(ids: Iterable[str]) -> set[str]:
     return {i for i, n in Counter(ids).items() if n > 1}
-
-
-def normalise(text: str) -> str:
-    """Quotes are compared on the text with runs of white space folded to one space."""
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def quote_in(quote: str, paragraph: str) -> bool:
-    return normalise(quote) in normalise(paragraph)
 
 
 def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
@@ -188,86 +177,12 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
     return out
 
 
-def _ids_unique(items: list[Any], f: "YamlFile", at: tuple[Any, ...], field: str, what: str) -> list[Problem]:
-    out = []
-    seen: set[str] = set()
-    for i, it in enumerate(items):
-        if it.id in seen:
-            out.append(f.problem(at + (field, i, "id"), f"{what} id '{it.id}' is used twice in this exercise; make it unique"))
-        seen.add(it.id)
-    return out
-
-
-def _check_rubric(r: model.Rubric, f: "YamlFile", at: tuple[Any, ...], name: str) -> list[Problem]:
-    out = []
-    for i, c in enumerate(r.criteria):
-        missing = [lv for lv in r.levels if lv not in c.levels]
-        extra = [lv for lv in c.levels if lv not in r.levels]
-        for lv in extra:
-            out.append(f.problem(at + ("rubric", "criteria", i, "levels", lv), f"exercise '{name}': rubric level '{lv}' is not one of {', '.join(r.levels)}{did_you_mean(lv, r.levels)}", key=True))
-        if missing:
-            out.append(f.problem(at + ("rubric", "criteria", i, "levels"), f"exercise '{name}': rubric criterion '{c.criterion[:40]}' has no descriptor for {', '.join(missing)}; describe every level"))
-    return out
-
-
 def _check_exercise(ex: Any, f: "YamlFile", at: tuple[Any, ...], src: model.Source | None, para: Any, claim_ids: set[str]) -> list[Problem]:
+    """What every exercise needs, then the kind's own cross-checks (generator/kinds/<kind>/)."""
     out: list[Problem] = []
-    name = ex.id
-    if ex.feedback == "instant" and ex.type not in model.AUTO_GRADED:
-        out.append(f.problem(at + ("feedback",), f"exercise '{name}': instant feedback needs an answer the browser can check; {ex.type} is marked by the teacher, so use feedback: teacher"))
+    if ex.feedback == "instant" and not ex.kind.auto_graded:
+        out.append(f.problem(at + ("feedback",), f"exercise '{ex.id}': instant feedback needs an answer the browser can check; {ex.type} is marked by the teacher, so use feedback: teacher"))
     for j, pid in enumerate(ex.paragraphs):
         para(src, pid, f, at + ("paragraphs", j))
-    if ex.type == "choice":
-        out += _ids_unique(ex.options, f, at, "options", "option")
-        opts = [o.id for o in ex.options]
-        for k, a in enumerate(ex.answer):
-            if a not in opts:
-                out.append(f.problem(at + ("answer", k), f"exercise '{name}': answer '{a}' is not one of {', '.join(opts)}"))
-        if not ex.multiple and len(ex.answer) != 1:
-            out.append(f.problem(at + ("answer",), f"exercise '{name}': a single-answer choice needs exactly one answer (it has {len(ex.answer)}); set multiple: true or keep one"))
-        if not ex.answer:
-            out.append(f.problem(at + ("answer",), f"exercise '{name}': give at least one correct answer"))
-    elif ex.type == "classify":
-        out += _ids_unique(ex.categories, f, at, "categories", "category")
-        out += _ids_unique(ex.items, f, at, "items", "item")
-        cats = [c.id for c in ex.categories]
-        for k, it in enumerate(ex.items):
-            if it.answer not in cats:
-                out.append(f.problem(at + ("items", k, "answer"), f"exercise '{name}': item '{it.id}' answer '{it.answer}' is not one of {', '.join(cats)}"))
-    elif ex.type == "highlight":
-        p = para(src, ex.paragraph, f, at + ("paragraph",))
-        for k, a in enumerate(ex.answers):
-            if p and not quote_in(a.text, p.text):
-                out.append(f.problem(at + ("answers", k, "text"), f"exercise '{name}': answer \"{a.text[:50]}\" is not in paragraph '{ex.paragraph}' word for word; copy the exact words"))
-    elif ex.type == "order":
-        out += _ids_unique(ex.items, f, at, "items", "item")
-        ids = [i.id for i in ex.items]
-        for k, a in enumerate(ex.answer):
-            if a not in ids:
-                out.append(f.problem(at + ("answer", k), f"exercise '{name}': answer '{a}' is not one of {', '.join(ids)}"))
-        if sorted(ex.answer) != sorted(ids) and all(a in ids for a in ex.answer):
-            out.append(f.problem(at + ("answer",), f"exercise '{name}': the answer must list every item exactly once"))
-    elif ex.type == "match":
-        out += _ids_unique(ex.left, f, at, "left", "left item")
-        out += _ids_unique(ex.right, f, at, "right", "right item")
-        lefts, rights = [x.id for x in ex.left], [x.id for x in ex.right]
-        for k, pair in enumerate(ex.answer):
-            if pair.left not in lefts:
-                out.append(f.problem(at + ("answer", k, "left"), f"exercise '{name}': '{pair.left}' is not one of the left items {', '.join(lefts)}"))
-            if pair.right not in rights:
-                out.append(f.problem(at + ("answer", k, "right"), f"exercise '{name}': '{pair.right}' is not one of the right items {', '.join(rights)}"))
-        paired = [p.left for p in ex.answer]
-        for lid in lefts:
-            if paired.count(lid) != 1:
-                out.append(f.problem(at + ("answer",), f"exercise '{name}': left item '{lid}' must be paired exactly once (it is paired {paired.count(lid)} times)"))
-    elif ex.type in ("short_answer", "lateral_reading"):
-        out += _check_rubric(ex.rubric, f, at, name)
-    elif ex.type == "claim_audit":
-        out += _check_rubric(ex.rubric, f, at, name)
-        for k, cid in enumerate(ex.claims):
-            if cid not in claim_ids:
-                out.append(f.problem(at + ("claims", k), f"exercise '{name}': claim '{cid}' is not in claims.yml{did_you_mean(cid, claim_ids)}"))
-        for k, key in enumerate(ex.key):
-            if key.claim not in ex.claims:
-                out.append(f.problem(at + ("key", k, "claim"), f"exercise '{name}': the key is for claim '{key.claim}', which is not in this exercise's claims"))
+    out += ex.kind.check(ex, CheckContext(f, at, src, para, claim_ids, did_you_mean))
     return out

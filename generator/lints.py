@@ -130,13 +130,14 @@ def lesson_passages(lesson: model.Lesson) -> Iterator[Passage]:
     for i, ex in enumerate(lesson.exercises):
         base: tuple[Any, ...] = ("exercises", i)
         yield Passage(base + ("prompt",), ex.prompt)
-        for name in ("options", "items", "left", "right"):
+        # what students read of any kind: its lists of texts, a task, steps (asked by name, not by kind)
+        for name in ("options", "items", "left", "right", "statements"):
             for j, item in enumerate(getattr(ex, name, None) or []):
                 yield Passage(base + (name, j, "text"), item.text)
-        if isinstance(ex, model.LateralReadingExercise):
+        if getattr(ex, "task", None):
             yield Passage(base + ("task",), ex.task)
-            for j, step in enumerate(ex.steps):
-                yield Passage(base + ("steps", j), step)
+        for j, step in enumerate(getattr(ex, "steps", None) or []):
+            yield Passage(base + ("steps", j), step)
 
 
 def _grade(text: str) -> float:

@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 from pydantic_core import PydanticCustomError
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
-ParaId = Annotated[str, StringConstraints(pattern=r"^p[1-9][0-9]*$")]
-Text = Annotated[str, StringConstraints(min_length=1)]
-PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
-
-COR_LEVELS = ["Proficient", "Emergent", "Basic"]
+from .fields import COR_LEVELS, Confidence, Id, ParaId, PartialDate, Strict, Text, teacher  # noqa: F401
+from .kinds import AUTO_GRADED, EXERCISE_KINDS, Exercise, ExerciseBase, Rubric, RubricCriterion  # noqa: F401
 
 # ---------------------------------------------------------------- URLs (issue 12.1)
 # Addresses from a pack end up in href attributes and MkDocs' site_url: only http(s) and relative
@@ -64,18 +60,6 @@ AbsoluteUrl = Annotated[str, AfterValidator(_absolute_url)]
 LinkUrl = Annotated[str, StringConstraints(min_length=1), AfterValidator(_link_url)]
 
 
-def teacher(default: Any = None, description: str = "", **kw: Any) -> Any:
-    """A field only the teacher edition may show (see edition.py)."""
-    return Field(
-        default=default,
-        description=(description + " (teacher edition only)").strip(),
-        json_schema_extra={"teacher_only": True},
-        **kw,
-    )
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
 
 
 # ---------------------------------------------------------------- pack.yml
@@ -202,13 +186,6 @@ class ClaimStatus(str, Enum):
     not_checkable = "not_checkable"
 
 
-class Confidence(str, Enum):
-    high = "high"
-    medium = "medium"
-    low = "low"
-    unverified = "unverified"
-
-
 class Claim(Strict):
     """A claim in a source. The whole register is teacher material; students see only quotes
     through exercises that cite claims."""
@@ -284,153 +261,8 @@ class Glossary(Strict):
 
 
 # ---------------------------------------------------------------- exercises
-
-class ExerciseBase(Strict):
-    id: Id
-    prompt: Text
-    points: Annotated[int, Field(ge=0, le=1000)] = 1
-    feedback: Literal["instant", "teacher"] = "teacher"
-    paragraphs: list[ParaId] = Field([], description="Paragraphs of the source shown with the exercise.")
-    explanation: str | None = teacher(None, description="General explanation of the answer.")
-
-    @property
-    def auto_gradable(self) -> bool:
-        return self.type in AUTO_GRADED
-
-
-class Option(Strict):
-    id: Id
-    text: Text
-    why: Text = teacher(..., description="Why this option is right or wrong.")
-
-
-class ChoiceExercise(ExerciseBase):
-    type: Literal["choice"]
-    multiple: bool = False
-    options: list[Option] = Field(min_length=2)
-    answer: list[Id] = teacher(..., description="Id(s) of the correct option(s).")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _answer_list(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("answer"), str):
-            data = {**data, "answer": [data["answer"]]}
-        return data
-
-
-class Category(Strict):
-    id: Id
-    label: Text
-
-
-class ClassifyItem(Strict):
-    id: Id
-    text: Text
-    answer: Id = teacher(..., description="Category id.")
-    why: Text = teacher(...)
-
-
-class ClassifyExercise(ExerciseBase):
-    type: Literal["classify"]
-    categories: list[Category] = Field(min_length=2)
-    items: list[ClassifyItem] = Field(min_length=1)
-
-
-class HighlightAnswer(Strict):
-    text: Text = Field(description="An exact span of the paragraph.")
-    why: Text
-
-
-class HighlightExercise(ExerciseBase):
-    type: Literal["highlight"]
-    paragraph: ParaId
-    answers: list[HighlightAnswer] = teacher(..., min_length=1)
-
-
-class OrderItem(Strict):
-    id: Id
-    text: Text
-
-
-class OrderExercise(ExerciseBase):
-    type: Literal["order"]
-    items: list[OrderItem] = Field(min_length=2, description="Items in the order students first see them.")
-    answer: list[Id] = teacher(..., description="Item ids in the correct order.")
-    why: Text = teacher(...)
-
-
-class MatchPair(Strict):
-    left: Id
-    right: Id
-    why: Text
-
-
-class MatchExercise(ExerciseBase):
-    type: Literal["match"]
-    left: list[OrderItem] = Field(min_length=2)
-    right: list[OrderItem] = Field(min_length=2)
-    answer: list[MatchPair] = teacher(..., min_length=1)
-
-
-class RubricCriterion(Strict):
-    criterion: Text
-    levels: dict[str, Text] = Field(description="Descriptor for each level name of the rubric.")
-
-
-class Rubric(Strict):
-    levels: list[Text] = Field(default_factory=lambda: list(COR_LEVELS), min_length=2)
-    criteria: list[RubricCriterion] = Field(min_length=1)
-
-
-class ShortAnswerExercise(ExerciseBase):
-    type: Literal["short_answer"]
-    lines: Annotated[int, Field(ge=1, le=60)] = 6
-    rubric: Rubric
-    model_answer: Text = teacher(...)
-
-
-class AuditKey(Strict):
-    claim: Id
-    evidence: Text
-    source: Text
-    other_sources: Text
-    confidence: Confidence
-
-
-class ClaimAuditExercise(ExerciseBase):
-    type: Literal["claim_audit"]
-    claims: list[Id] = Field(min_length=1)
-    rubric: Rubric
-    key: list[AuditKey] = teacher(..., min_length=1)
-    model_answer: Text = teacher(...)
-
-
-class LateralReadingExercise(ExerciseBase):
-    type: Literal["lateral_reading"]
-    task: Text
-    steps: list[Text] = Field(min_length=1)
-    rubric: Rubric
-    finds: Text = teacher(..., description="What a good search finds.")
-    as_of: dt.date = Field(description="Date the expected findings were checked.")
-    model_answer: Text = teacher(...)
-
-
-Exercise = Annotated[
-    Union[
-        ChoiceExercise,
-        ClassifyExercise,
-        HighlightExercise,
-        OrderExercise,
-        MatchExercise,
-        ShortAnswerExercise,
-        ClaimAuditExercise,
-        LateralReadingExercise,
-    ],
-    Field(discriminator="type"),
-]
-
-EXERCISE_KINDS = ["choice", "classify", "highlight", "order", "match", "short_answer", "claim_audit", "lateral_reading"]
-AUTO_GRADED = {"choice", "classify", "highlight", "order", "match"}
+# Each exercise kind (its model class, labels, checks, keys, scoring, export mapping, templates and
+# browser code) lives in generator/kinds/<kind>/; the registry there makes the `Exercise` union.
 
 
 # ---------------------------------------------------------------- lessons

@@ -22,6 +22,19 @@ _WS = re.compile(rb"\s")
 _TOKENS = re.compile(rb"/([^\s/\[\]<>()%]+)\s+[-+\d.]+\s+Tf|<([0-9A-Fa-f\s]*)>|\(((?:\\.|[^\\)])*)\)"
                      rb"|/([^\s/\[\]<>()%]+)\s+Do\b|\b(Td|TD|Tm|T\*|ET)\b", re.S)
 Table = tuple[dict[bytes, str], int]
+_ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
+_NAMED = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _unescape(lit: bytes) -> bytes:
+    """A PDF literal string's bytes: \\ddd octal codes (Typst writes 2-byte codes this way),
+    \\n \\r \\t \\b \\f, and an escaped character as itself."""
+    def one(m: re.Match[bytes]) -> bytes:
+        e = m.group(1)
+        if e[:1].isdigit():
+            return bytes([int(e, 8) & 0xFF])
+        return _NAMED.get(e, e if e != b"\n" else b"")
+    return _ESCAPE.sub(one, lit)
 
 def _utf16(h: bytes) -> str:
     try:
@@ -77,7 +90,7 @@ def _text_of(content: bytes, resources: Any, out: list[str], depth: int = 0) -> 
             out.append("".join(table.get(code[i:i + w], "") for i in range(0, len(code), w)))
         elif lit is not None:
             table, w = cur
-            raw = re.sub(rb"\\(.)", rb"\1", lit)
+            raw = _unescape(lit)
             out.append("".join(table.get(raw[i:i + w], chr(raw[i]) if w == 1 and not table else "") for i in range(0, len(raw), w)))
         elif xname is not None and depth < 4:
             x = xobjs.get("/" + xname.decode("latin-1"))

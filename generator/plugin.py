@@ -213,8 +213,8 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
         self.doc_uris = site.doc_uris
         for page in site.pages:
             files.append(File.generated(config, page.uri, content=page.markdown))
-        for uri, src in site.assets.items():
-            files.append(File.generated(config, uri, abs_src_path=str(src)))
+        for uri, data in site.assets.items():
+            files.append(File.generated(config, uri, content=data))
         # target in the site -> PDF in the handouts folder; build_site hands this to `casefile build`
         self.linked_handouts = site.linked_handouts
         if self.handouts_dir and not self.handouts_later:

@@ -21,25 +21,22 @@ from . import model
 from .lints import recheck_due_at_build
 from .edition import Edition, policy, public_fields, shows_key, view
 from .handout_names import handout_folder
+from .kinds import KINDS
+from .kinds.claim_audit import AUDIT_FIELDS
 from .text import md_escape, to_html, to_plain
 
 NavItem = tuple[str, "str | list[NavItem]"]
 
-KIND_LABEL = {
-    "choice": "Choose one", "classify": "Sort", "highlight": "Highlight", "order": "Put in order",
-    "match": "Match", "short_answer": "Short answer", "claim_audit": "Claim audit",
-    "lateral_reading": "Lateral reading",
-}
+# Labels of the exercise kinds (each kind's own, from generator/kinds/).
+KIND_LABEL = {name: k.label for name, k in KINDS.items()}
 ACTIVITY_LABEL = {
     "warm_up": "Warm-up", "reading": "Reading", "exercises": "Exercises", "discussion": "Discussion",
     "exit_ticket": "Exit ticket", "other": "Activity",
 }
-AUDIT_FIELDS = [("evidence", "Evidence offered"), ("source", "Source it relies on"),
-                ("other_sources", "What other sources say"), ("confidence", "Your confidence")]
 
 
 def kind_label(ex: Any) -> str:
-    return "Choose all that apply" if ex.type == "choice" and ex.multiple else KIND_LABEL[ex.type]
+    return ex.kind.label_for(ex)
 
 
 class RenderError(Exception):
@@ -68,7 +65,9 @@ class Site:
 
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates/site"),
+        # the site's templates, then the kinds' own (generator/kinds/<kind>/form.j2, key.j2)
+        loader=jinja2.ChoiceLoader([jinja2.PackageLoader("generator", "templates/site"),
+                                    jinja2.PackageLoader("generator", "kinds")]),
         autoescape=False,  # we produce Markdown; every value goes through an explicit filter
         trim_blocks=True,
         lstrip_blocks=True,
@@ -115,18 +114,7 @@ def obfuscate(exercise_id: str, payload: dict[str, Any]) -> str:
 
 def instant_key(ex: Any) -> dict[str, Any]:
     """What the browser needs to check an instant-feedback exercise and explain the answer."""
-    base: dict[str, Any] = {"explanation": to_html(ex.explanation) if ex.explanation else ""}
-    if ex.type == "choice":
-        return base | {"answer": list(ex.answer), "why": {o.id: to_html(o.why, inline=True) for o in ex.options}}
-    if ex.type == "classify":
-        return base | {"answer": {i.id: i.answer for i in ex.items}, "why": {i.id: to_html(i.why, inline=True) for i in ex.items}}
-    if ex.type == "highlight":
-        return base | {"answer": [a.text for a in ex.answers], "why": [to_html(a.why, inline=True) for a in ex.answers]}
-    if ex.type == "order":
-        return base | {"answer": list(ex.answer), "why": to_html(ex.why)}
-    if ex.type == "match":
-        return base | {"answer": {p.left: p.right for p in ex.answer}, "why": {p.left: to_html(p.why, inline=True) for p in ex.answer}}
-    return base
+    return ex.kind.instant_key(ex)
 
 
 class Renderer:

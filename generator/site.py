@@ -16,6 +16,7 @@ from .docs_pages import doc_nav, scan_docs
 from .edition import Edition, Policy, policy
 from .grade import browser_key_json
 from .handout_names import handout_folder, pack_handout_names
+from .kinds.bundle import asset_bytes
 from .render import NavItem, Page, RenderError, Renderer
 from .text import safe_title
 
@@ -41,7 +42,7 @@ class EditionSite:
     language: str
     pages: list[Page]                    # generated pages, in memory
     nav: list[dict[str, Any]]            # MkDocs `nav:` (titles escaped)
-    assets: dict[str, Path]              # uri in the site -> file under generator/assets/
+    assets: dict[str, bytes]             # uri in the site -> its bytes (casefile.js: core + kinds)
     extra_css: list[str]
     extra_javascript: list[str]
     polyfills: list[str]
@@ -95,7 +96,7 @@ def edition_site(pack: model.Pack, edition: Edition, docs_dir: Path,
                               else "clashes with a generated page; rename it"))
     if clashes:
         raise SiteError(clashes)
-    assets = {asset_uri(name): ASSETS / name for name in pol.assets if (ASSETS / name).exists()}
+    assets = {asset_uri(name): asset_bytes(name) for name in pol.assets if (ASSETS / name).exists()}
     info = pack.info
     return EditionSite(
         policy=pol,

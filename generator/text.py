@@ -15,7 +15,18 @@ from typing import Callable
 import markdown as _markdown
 import nh3
 
-from .checks import INLINE_QUOTE
+# An inline quote of a source in any Markdown field: [[p12|exact words]] or [[source-id:p12|exact words]]
+INLINE_QUOTE = re.compile(r"\[\[(?:(?P<src>[a-z0-9][a-z0-9_-]*):)?(?P<para>p\d+)\|(?P<text>(?:[^\]]|\](?!\]))+?)\]\]")
+
+
+def normalise(text: str) -> str:
+    """Quotes and highlights are compared on the text with runs of white space (str.isspace)
+    folded to one space, ends trimmed (ANSWERS.md; casefile.js's `norm` is the same rule)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def quote_in(quote: str, paragraph: str) -> bool:
+    return normalise(quote) in normalise(paragraph)
 
 # Tags and attributes author text may keep. Generated markup (exercise forms) is ours and trusted;
 # this list applies to what lesson writers type.

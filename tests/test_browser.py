@@ -178,10 +178,15 @@ def test_whole_lesson_by_keyboard_survives_reload_downloads_and_grades(guarded, 
     tab_to(page, "#ex-b-instant-order-box .cf-check")
     press(page, "Enter")
     assert "Correct order" in page.inner_text("#ex-b-instant-order-box .cf-feedback")
+    # 8. true or false: Space picks True for s1; in s2's group, an arrow key moves to False
+    tab_to(page, "#ex-b-truefalse-box input[name=ex-b-truefalse-s1]")
+    press(page, "Space")
+    tab_to(page, "#ex-b-truefalse-box input[name=ex-b-truefalse-s2]")
+    press(page, "ArrowDown")
     # name
     tab_to(page, "#cf-student")
     page.keyboard.type("Zoë Test")
-    assert "7 of 7" in page.inner_text(".cf-lesson .cf-lesson-progress")
+    assert "8 of 8" in page.inner_text(".cf-lesson .cf-lesson-progress")
 
     # reload: everything is still there
     page.reload()
@@ -194,7 +199,8 @@ def test_whole_lesson_by_keyboard_survives_reload_downloads_and_grades(guarded, 
     assert page.eval_on_selector_all("#ex-b-order-box ol.cf-order > li", "ls => ls.map(l => l.dataset.item)") == ["y", "z", "x"]
     assert page.input_value("#ex-b-match-l1") == "r2"
     assert page.input_value("#cf-student") == "Zoë Test"
-    assert "7 of 7" in page.inner_text(".cf-lesson .cf-lesson-progress")
+    assert page.is_checked("#ex-b-truefalse-box input[name=ex-b-truefalse-s2][value=false]")
+    assert "8 of 8" in page.inner_text(".cf-lesson .cf-lesson-progress")
 
     # download, by keyboard
     tab_to(page, "[data-cf-action=download]")
@@ -214,16 +220,16 @@ def test_whole_lesson_by_keyboard_survives_reload_downloads_and_grades(guarded, 
     assert data["answers"] == {
         "b-choice": ["b"], "b-multi": ["a"], "b-classify": {"i1": "fact", "i2": "opinion"},
         "b-highlight": ["according to the harbour master"], "b-order": ["y", "z", "x"],
-        "b-match": {"l1": "r2", "l2": "r1"}, "b-instant-order": ["n1", "n2"]}
+        "b-match": {"l1": "r2", "l2": "r1"}, "b-instant-order": ["n1", "n2"], "b-truefalse": {"s1": True, "s2": False}}
 
     # the lesson list shows the progress
     page.goto(f"{server['student']}/index.html")
     assert "all answered" in page.inner_text(".cf-progress[data-lesson='01-basics']")
     assert page.inner_text(".cf-progress[data-lesson='02-open']") == ""
 
-    # casefile grade scores it: 9 points, minus 1 for half of the multiple choice
-    if not (ROOT / "generator" / "grade.py").exists():
-        pytest.fail("generator/grade.py (casefile grade) is missing")
+    # casefile grade scores it: 11 points, minus 1 for half of the multiple choice
+    if not (ROOT / "generator" / "grade" / "__init__.py").exists():
+        pytest.fail("generator/grade/ (casefile grade) is missing")
     from generator.load import load_pack
     from generator.render import content_version
 
@@ -237,7 +243,7 @@ def test_whole_lesson_by_keyboard_survives_reload_downloads_and_grades(guarded, 
     assert r.returncode == 0, r.stderr + r.stdout
     rows = list(csv.DictReader((out / "gradebook.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert len(rows) == 1 and rows[0]["Student"] == "Zoë Test"
-    assert float(rows[0]["Auto score"]) == 8.0 and int(rows[0]["Auto max"]) == 9
+    assert float(rows[0]["Auto score"]) == 10.0 and int(rows[0]["Auto max"]) == 11
     assert float(rows[0]["01-basics/b-multi"]) == 1.0 and float(rows[0]["01-basics/b-choice"]) == 2.0
 
 
@@ -378,7 +384,7 @@ def test_every_page_loads_and_works_with_other_hosts_blocked(guarded, server, fi
     assert seen >= 10
     # the teacher edition's exercises are interactive too, with the key below instead of a check button
     page.goto(f"{server['teacher']}/lessons/01-basics.html")
-    assert page.locator(".cf-check").count() == 0 and page.locator(".cf-key").count() == 7
+    assert page.locator(".cf-check").count() == 0 and page.locator(".cf-key").count() == 8
     page.click("#ex-b-order-box li[data-item=x] .cf-down")
     assert page.eval_on_selector_all("#ex-b-order-box ol.cf-order > li", "ls => ls.map(l => l.dataset.item)") == ["y", "x", "z"]
 
@@ -392,7 +398,7 @@ def instant_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(FIXTURE_PACK, lessons)
     f = lessons / "01-basics.yml"
     text = f.read_text(encoding="utf-8")
-    for ex in ("b-multi", "b-classify", "b-highlight", "b-match"):
+    for ex in ("b-multi", "b-classify", "b-highlight", "b-match", "b-truefalse"):
         text = text.replace(f"  - id: {ex}\n", f"  - id: {ex}\n    feedback: instant\n")
     f.write_text(text, encoding="utf-8")
     out = lessons.parent / "site"
@@ -446,5 +452,13 @@ def test_instant_feedback_for_every_checkable_kind(browser, instant_site: Path) 
     words.nth(start + 4).click(modifiers=["Shift"])
     t = check("b-highlight")
     assert "found them all" in t and "TMARK-highlight-why" in t
+    # true or false: one right, one wrong, then both right
+    page.check("#ex-b-truefalse-box input[name=ex-b-truefalse-s1][value=true]")
+    page.check("#ex-b-truefalse-box input[name=ex-b-truefalse-s2][value=true]")
+    t = check("b-truefalse")
+    assert "1 of 2 right" in t and "TMARK-truefalse-why1" in t and "TMARK-truefalse-why2" not in t
+    page.check("#ex-b-truefalse-box input[name=ex-b-truefalse-s2][value=false]")
+    t = check("b-truefalse")
+    assert "All correct" in t and "TMARK-truefalse-why2" in t and "TMARK-truefalse-explanation" in t
     ctx.close()
     assert errors == []

@@ -129,7 +129,7 @@ def test_hostile_input_in_a_real_process(name: str, tmp_path: Path) -> None:
 def test_valid_fixture_passes(tmp_path: Path) -> None:
     r = run_check(Path(__file__).parent / "fixtures", "pack")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("pack: OK: 2 lessons, 10 exercises, 2 claims, 1 references, 2 glossary terms")
+    assert r.stdout.startswith("pack: OK: 2 lessons, 11 exercises, 2 claims, 1 references, 2 glossary terms")
 
 
 def test_missing_folder(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def exported(pack, lesson=None):
 def n_answers(ex) -> int:
     """Keyed answers: options of a choice, pairs of a matching (order: one per item), none for essays."""
     return {"choice": lambda: len(ex.options), "classify": lambda: len(ex.items), "match": lambda: len(ex.answer),
-            "order": lambda: len(ex.items)}.get(ex.type, lambda: 0)()
+            "order": lambda: len(ex.items), "true_false": lambda: len(ex.statements)}.get(ex.type, lambda: 0)()
 
 
 def expected_summary(pack, lesson=None) -> dict[str, tuple[int, int, int]]:
@@ -85,6 +85,8 @@ def teacher_strings(ex) -> list[str]:
         out += [p.why for p in ex.answer]
     if ex.type == "claim_audit":
         out += [k.evidence for k in ex.key]
+    if ex.type == "true_false":
+        out += [st.why for st in ex.statements]
     return [to_plain(s) for s in out if isinstance(s, str) and s]
 
 
@@ -100,6 +102,8 @@ def ordered_items(ex) -> list[tuple[str, str]]:
         pos = {iid: n for n, iid in enumerate(ex.answer, 1)}
         suffix = lambda n: "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")  # noqa: E731
         return sorted((to_plain(i.text), f"{pos[i.id]}{suffix(pos[i.id])} position") for i in ex.items)
+    if ex.type == "true_false":
+        return sorted((to_plain(st.text), "True" if st.answer else "False") for st in ex.statements)
     raise AssertionError(ex.type)
 
 
@@ -186,7 +190,7 @@ def check_qti(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]:
                 for o in ex.options:
                     assert fb_text[f"fb_{o.id}"] == to_plain(o.why)
                 n_a += len(labels["response1"])
-            elif ex.type in ("classify", "match", "order"):
+            elif ex.type in ("classify", "match", "order", "true_false"):
                 assert qtype == "matching_question"
                 adds = [c for c in conds if c.find(f"{QTI}setvar") is not None]
                 assert all(c.find(f"{QTI}setvar").get("action") == "Add" for c in adds)
@@ -244,7 +248,10 @@ def check_moodle(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int
         assert float(q.findtext("defaultgrade")) == ex.points
         general = plain(q.findtext("generalfeedback/text") or "")
         if t == "multichoice":
-            assert ex.type == "choice" and q.findtext("single") == ("false" if ex.multiple else "true")
+            assert ex.type in ("choice", "true_false")
+            ex_ = ex
+            ex = ex.kind.choice_view(ex)  # true_false: a multiple-answer question of its statements
+            assert q.findtext("single") == ("false" if ex.multiple else "true")
             answers = q.findall("answer")
             fr = [float(a.get("fraction")) for a in answers]
             assert all(min(abs(abs(f) - m) for m in MOODLE_FRACTIONS) < 1e-6 for f in fr), fr
@@ -260,6 +267,7 @@ def check_moodle(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int
             assert fbs == [to_plain(o.why) for o in ex.options]
             n = len(answers)
             carried = general + " ".join(fbs)
+            ex = ex_
         elif t == "matching":
             subs = [(plain(s.findtext("text") or ""), norm(s.findtext("answer/text"))) for s in q.findall("subquestion")]
             pairs = sorted(p for p in subs if p[0])
@@ -400,7 +408,10 @@ def check_gift(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]
         assert q["meta"]["points"] == ex.points and f"({ex.points} point" in q["name"]
         assert to_plain(ex.prompt) in plain(q["text"])
         if q["type"] == "multichoice":
-            assert ex.type == "choice" and q["single"] == (not ex.multiple)
+            assert ex.type in ("choice", "true_false")
+            ex_ = ex
+            ex = ex.kind.choice_view(ex)  # true_false: a multiple-answer question of its statements
+            assert q["single"] == (not ex.multiple)
             right = {to_plain(o.text) for o in ex.options if o.id in ex.answer}
             assert {plain(a["text"]) for a in q["answers"] if a["weight"] > 0} == right
             if ex.multiple:
@@ -408,6 +419,7 @@ def check_gift(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]
             assert [plain(a["feedback"]) for a in q["answers"]] == [to_plain(o.why) for o in ex.options]
             n = len(q["answers"])
             carried = plain(q["general"]) + " ".join(plain(a["feedback"]) for a in q["answers"])
+            ex = ex_
         elif q["type"] == "match":
             pairs = sorted((plain(a["left"]), norm(a["right"])) for a in q["answers"] if a["left"])
             assert len(pairs) >= 2 and pairs == ordered_items(ex)
@@ -452,7 +464,7 @@ def test_fixture_round_trip(fmt, fixture_pack, fixture_exports) -> None:
     out, _ = fixture_exports
     got = CHECKS[fmt](out / file_name(fixture_pack.info.id, fmt), fixture_pack)
     assert got == expected_summary(fixture_pack)
-    assert got["01-basics"][0] == 6 and got["02-open"] == (3, 0, 11)
+    assert got["01-basics"][0] == 7 and got["02-open"] == (3, 0, 11)
 
 
 def test_notes_say_what_is_left_out(fixture_exports) -> None:
@@ -460,7 +472,7 @@ def test_notes_say_what_is_left_out(fixture_exports) -> None:
     for fmt in ("qti", "moodle", "gift"):
         left = [n for n in notes if n.startswith(f"{fmt}: left out ")]
         assert left == [next(n for n in notes if n.startswith(f"{fmt}: left out 01-basics/b-highlight (highlight): "))]
-        assert any(n.startswith(f"{fmt}: 9 of 10 exercises exported to ") for n in notes)
+        assert any(n.startswith(f"{fmt}: 10 of 11 exercises exported to ") for n in notes)
     assert any("GIFT has no points" in n for n in notes)
     assert any("no ordering type" in n for n in notes)
 

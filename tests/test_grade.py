@@ -1,5 +1,5 @@
 """`casefile grade` and the teacher "Check answers" page: answer files made by hand following the
-contract (/tmp/brief/answerfile.md, generator/grade.py), scored, merged, rejected with clear messages."""
+contract (ANSWERS.md, generator/grade/), scored, merged, rejected with clear messages."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from generator.render import content_version
 PACK = load_pack(FIXTURE_PACK).pack
 EX = {ex.id: ex for lesson in PACK.lessons for ex in lesson.exercises}
 HEADER = ["Student", "01-basics/b-choice", "01-basics/b-multi", "01-basics/b-classify", "01-basics/b-highlight",
-          "01-basics/b-order", "01-basics/b-match", "01-basics/b-instant-order", "02-open/o-short", "02-open/o-audit",
+          "01-basics/b-order", "01-basics/b-match", "01-basics/b-instant-order", "01-basics/b-truefalse", "02-open/o-short", "02-open/o-audit",
           "02-open/o-lateral", "Auto score", "Auto max", "Open answers", "Open max"]
 REDOWNLOAD = "ask the student to download it again from the lesson page"
 
@@ -90,6 +90,7 @@ def test_checksum_is_sha256_of_canonical_json_without_the_checksum() -> None:
     ("b-highlight", ["according  to the\nharbour master"], 1), ("b-highlight", ["not in the text"], 0),
     ("b-order", ["y", "z", "x"], 1), ("b-order", ["y", "x", "z"], 0.33), ("b-order", ["x", "y", "z"], 0),
     ("b-match", {"l1": "r2", "l2": "r1"}, 1), ("b-match", {"l1": "r2", "l2": "r3"}, 0.5), ("b-match", {"l1": "r1", "l2": "r2"}, 0),
+    ("b-truefalse", {"s1": True, "s2": False}, 2), ("b-truefalse", {"s1": True}, 1), ("b-truefalse", {"s1": False, "s2": True}, 0),
 ])
 def test_auto_scores(ex_id: str, answer: Any, points: float) -> None:
     got, lines = score(EX[ex_id], answer, PACK)
@@ -115,8 +116,8 @@ def test_gradebook_merges_files_per_student_in_pack_order(cwd: Path) -> None:
     assert raw.startswith("\ufeff".encode()) and b"\r\n" in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == HEADER
-    assert rows[1] == ["'=Bo, the 2nd", "0", "1", "0.5", "1", "0.33", "0.5", "0", "", "", "", "3.33", "9", "0", "0"]
-    assert rows[2] == ["Ana Example", "2", "2", "1", "1", "1", "1", "1", "to score", "to score", "to score", "9", "9", "3", "11"]
+    assert rows[1] == ["'=Bo, the 2nd", "0", "1", "0.5", "1", "0.33", "0.5", "0", "0", "", "", "", "3.33", "11", "0", "0"]
+    assert rows[2] == ["Ana Example", "2", "2", "1", "1", "1", "1", "1", "0", "to score", "to score", "to score", "9", "11", "3", "11"]
     assert len(rows) == 3
 
 
@@ -140,7 +141,7 @@ def test_report_lists_open_answers_with_rubric_and_model_answer(cwd: Path) -> No
     assert "0.5 / 1: partly right" in html[html.index('id="b-classify"'):html.index('id="b-highlight"')]
     assert "1 / 1: right" in html[html.index('id="b-highlight"'):html.index('id="b-order"')]
     assert "0 / 1: not answered" in html[html.index('id="b-instant-order"'):]
-    assert "Auto-scored: <strong>3.33 / 9</strong>" in html
+    assert "Auto-scored: <strong>3.33 / 11</strong>" in html
 
 
 def test_newest_of_two_files_for_one_lesson_wins(cwd: Path) -> None:

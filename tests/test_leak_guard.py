@@ -98,8 +98,8 @@ def test_scan_reads_the_text_of_pdfs(tmp_path: Path, pack_copy: Path) -> None:
     import io
     import re
 
+    import typst
     from pypdf import PdfReader
-    from weasyprint import HTML
 
     from generator.pdf_text import pdf_text
 
@@ -109,11 +109,15 @@ def test_scan_reads_the_text_of_pdfs(tmp_path: Path, pack_copy: Path) -> None:
     folder = tmp_path / "b" / "handouts" / "student"
     folder.mkdir(parents=True)
     words = NOTE.split(" ")
-    html = (f"<p style='width: 6cm'>Worksheet. {' '.join(words[:4])} <b>{words[4]}</b> {' '.join(words[5:])}.</p>"
-            "<p>Ünïcödé “quotes” and ﬁ ligatures</p>")
-    data = HTML(string=html).write_pdf()
+
+    def pdf(body: str) -> bytes:  # a narrow page, so the note wraps over lines, as on a worksheet
+        src = tmp_path / "doc.typ"
+        src.write_text("#set page(width: 8cm, height: auto, margin: 1cm)\n" + body, encoding="utf-8")
+        return typst.compile(str(src), ignore_system_fonts=True)
+
+    data = pdf(f"Worksheet. {' '.join(words[:4])} *{words[4]}* {' '.join(words[5:])}.\n\nÜnïcödé “quotes” and ﬁ ligatures")
     (folder / "leaky.pdf").write_bytes(data)
-    (folder / "clean.pdf").write_bytes(HTML(string="<p>Nothing to see here.</p>").write_pdf())
+    (folder / "clean.pdf").write_bytes(pdf("Nothing to see here."))
     # the fast extractor reads what pypdf reads (spacing aside)
     ours = re.sub(r"\s", "", pdf_text(data))
     theirs = re.sub(r"\s", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))

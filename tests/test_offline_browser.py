@@ -39,7 +39,7 @@ def test_search_works_from_file_url_with_no_request_leaving(browser, fixture_sit
     assert "harbour" in results.lower()
     # The lesson page loads its own assets from disk too.
     page.goto((fixture_site / "student" / "lessons" / "01-basics.html").as_uri())
-    assert page.locator(".cf-exercise").count() == 7
+    assert page.locator(".cf-exercise").count() == 8
     assert outside == []
     ctx.close()
 
@@ -67,6 +67,6 @@ def test_exercises_work_and_keep_answers_from_file_url(browser, fixture_site: Pa
     data = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
     assert data["answers"] == {"b-choice": ["c"], "b-order": ["y", "x", "z"]}
     page.goto((fixture_site / "student" / "index.html").as_uri())
-    assert "2 of 7 answered" in page.inner_text(".cf-progress[data-lesson='01-basics']")
+    assert "2 of 8 answered" in page.inner_text(".cf-progress[data-lesson='01-basics']")
     ctx.close()
     assert outside == [] and errors == []

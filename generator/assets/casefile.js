@@ -71,7 +71,7 @@
     } catch (e) { return null; }
   }
 
-  /* Canonical JSON (answerfile.md): keys sorted at every level, no spaces. */
+  /* Canonical JSON (ANSWERS.md): keys sorted at every level, no spaces. */
   function canon(v) {
     if (Array.isArray(v)) return "[" + v.map(canon).join(",") + "]";
     if (v && typeof v === "object") {
@@ -119,327 +119,81 @@
   function labelFor(box, id) { var l = box.querySelector('label[for="' + id + '"]'); return text(l); }
   function selectedText(sel) { var o = sel.options[sel.selectedIndex]; return o && o.value ? o.textContent : ""; }
 
+  /* ------------------------------------------------------------------ the answer contract (ANSWERS.md) */
+  // White space as Python's str.isspace (so norm() folds exactly what text.normalise folds).
+  var WS = /[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+  function norm(s) { return String(s).replace(WS, " ").replace(/^ | $/g, ""); }
+  // Names merge with white space folded and case ignored: upper case, then lower case (name_key).
+  function nameKey(s) { return norm(s).toUpperCase().toLowerCase(); }
+  function round2(x) { return Math.floor(x * 100 + 0.5 + 1e-9) / 100; }
+  function points(pts, n, of) { return n === of ? pts : round2(pts * n / of); }
+  function occurrences(needle, hay) {
+    var out = [], i = needle ? hay.indexOf(needle) : -1;
+    while (i >= 0) { out.push(i); i = hay.indexOf(needle, i + 1); }
+    return out;
+  }
+  function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+  function isStrList(v) { return Array.isArray(v) && v.every(function (s) { return typeof s === "string"; }); }
+  function isObj(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
+  function unknown(vals, allowed, what) {
+    return vals.filter(function (v) { return allowed.indexOf(v) < 0; }).map(function (v) { return what + " '" + v + "' is not one of " + allowed.join(", "); });
+  }
+  // classify and match: {item: choice} against the key, points in proportion to those right
+  function pairsScore(ex, a) {
+    var ids = Object.keys(ex.key), n = ids.filter(function (id) { return has(a, id) && a[id] === ex.key[id]; }).length;
+    return { points: round2(ex.points * n / ids.length), n: n, of: ids.length };
+  }
+
   /* ------------------------------------------------------------------ exercise kinds */
-  // Each kind: get(box) -> answer or null, set(box, answer), check(box, key, answer) -> feedback nodes,
-  // show(box, answer) -> readable node for the print view. setup(box, changed) wires extra controls.
+  // Each kind (generator/kinds/<kind>/kind.js, inserted below in registry order):
+  //   score(ex, answer) -> {points, n, of} (auto-graded kinds; ex: the kind's entry of the Check
+  //   answers key, or the same built from an instant key), shape(ex, answer) -> problems,
+  //   get(box) -> answer or null, set(box, answer), check(box, key, answer) -> feedback nodes,
+  //   show(box, answer) -> readable node for the print view, setup(box, changed), reset(box).
   var KINDS = {};
 
-  KINDS.choice = {
-    get: function (box) {
-      var v = $$(box, "input:checked").map(function (i) { return i.value; });
-      return v.length ? v : null;
-    },
-    set: function (box, a) { $$(box, "input").forEach(function (i) { i.checked = a.indexOf(i.value) >= 0; }); },
-    check: function (box, key, a) {
-      var right = key.answer, picked = a || [];
-      var ok = picked.length === right.length && picked.every(function (p) { return right.indexOf(p) >= 0; });
-      var list = el("ul", { "class": "cf-why" });
-      picked.forEach(function (p) {
-        var good = right.indexOf(p) >= 0, inp = box.querySelector('input[value="' + CSS.escape(p) + '"]');
-        list.appendChild(el("li", { "class": good ? "cf-ok" : "cf-no" }, [
-          el("strong", { text: (good ? "✔ " : "✘ ") + text(inp && inp.parentNode) + ": " }), el("span", { html: key.why[p] || "" })]));
-      });
-      var missing = right.filter(function (r) { return picked.indexOf(r) < 0; }).length;
-      var head = ok ? "Correct." : (box.dataset.multiple && missing && picked.every(function (p) { return right.indexOf(p) >= 0; })
-        ? "Right so far: " + missing + " more to find." : "Not quite. Read why, then try again.");
-      return { ok: ok, head: head, body: [list] };
-    },
-    show: function (box, a) {
-      return el("ul", null, a.map(function (v) {
-        var inp = box.querySelector('input[value="' + CSS.escape(v) + '"]');
-        return el("li", { text: text(inp && inp.parentNode) });
-      }));
-    }
-  };
+  // The exercise as the scorer sees it, from the page and a decoded instant key.
+  function instantExercise(box, k) {
+    return { type: box.dataset.type, points: Number(box.dataset.points), multiple: box.dataset.multiple === "true",
+             key: k.answer, text: box.cfPlain || "" };
+  }
+  function scoreOf(box, k, a) { return KINDS[box.dataset.type].score(instantExercise(box, k), a); }
 
-  // classify and match: a select per row, answer {row id: option id}
-  var selects = {
-    get: function (box) {
-      var a = {};
-      $$(box, "select").forEach(function (s) { if (s.value) a[s.name] = s.value; });
-      return Object.keys(a).length ? a : null;
-    },
-    set: function (box, a) { $$(box, "select").forEach(function (s) { s.value = a[s.name] || ""; }); },
-    check: function (box, key, a) {
-      a = a || {};
-      var n = 0, list = el("ul", { "class": "cf-why" });
-      $$(box, "select").forEach(function (s) {
-        var good = a[s.name] === key.answer[s.name];
-        if (good) n++;
-        s.setAttribute("aria-invalid", good ? "false" : "true");
-        s.closest("tr").setAttribute("data-cf-result", good ? "ok" : "no");
-        var name = labelFor(box, s.id);
-        list.appendChild(el("li", { "class": good ? "cf-ok" : "cf-no" }, good
-          ? [el("strong", { text: "✔ " + name + " → " + selectedText(s) + ": " }), el("span", { html: key.why[s.name] || "" })]
-          : [el("strong", { text: "✘ " + name + ": " }), a[s.name] ? "not this one, try again." : "not answered yet."]));
-      });
-      var total = $$(box, "select").length;
-      return { ok: n === total, head: n === total ? "All correct." : n + " of " + total + " right.", body: [list] };
-    },
-    show: function (box, a) {
-      return el("ul", null, $$(box, "select").filter(function (s) { return a[s.name]; }).map(function (s) {
-        var o = s.querySelector('option[value="' + CSS.escape(a[s.name]) + '"]');
-        return el("li", { text: labelFor(box, s.id) + " → " + (o ? o.textContent : a[s.name]) });
-      }));
-    }
-  };
-  KINDS.classify = selects;
-  KINDS.match = selects;
-
-  // order: up/down buttons on every item, and drag and drop
-  KINDS.order = {
-    list: function (box) { return box.querySelector("ol.cf-order"); },
-    get: function (box) {
-      if (box.dataset.cfTouched !== "true") return null;
-      return $$(box, "ol.cf-order > li").map(function (li) { return li.dataset.item; });
-    },
-    set: function (box, a) {
-      var ol = this.list(box);
-      a.forEach(function (id) { var li = ol.querySelector('li[data-item="' + CSS.escape(id) + '"]'); if (li) ol.appendChild(li); });
-      box.dataset.cfTouched = "true";
-      this.refresh(box);
-    },
-    reset: function (box) {
-      var ol = this.list(box);
-      (box.cfOriginal || []).forEach(function (id) { ol.appendChild(ol.querySelector('li[data-item="' + CSS.escape(id) + '"]')); });
-      box.dataset.cfTouched = "false";
-      this.refresh(box);
-    },
-    refresh: function (box) {
-      var items = $$(box, "ol.cf-order > li");
-      items.forEach(function (li, i) {
-        var t = text(li.querySelector(".cf-item-text"));
-        li.querySelector(".cf-up").disabled = i === 0;
-        li.querySelector(".cf-down").disabled = i === items.length - 1;
-        li.querySelector(".cf-up").setAttribute("aria-label", "Move up: " + t + " (now " + (i + 1) + " of " + items.length + ")");
-        li.querySelector(".cf-down").setAttribute("aria-label", "Move down: " + t + " (now " + (i + 1) + " of " + items.length + ")");
-      });
-    },
-    setup: function (box, changed) {
-      var self = this, ol = this.list(box), dragged = null;
-      box.cfOriginal = $$(ol, "li").map(function (li) { return li.dataset.item; });
-      var say = el("p", { "class": "cf-sr", "aria-live": "polite" });
-      ol.parentNode.insertBefore(say, ol.nextSibling);
-      $$(ol, "li").forEach(function (li) {
-        li.draggable = true;
-        var up = el("button", { type: "button", "class": "cf-move cf-up", text: "↑" });
-        var down = el("button", { type: "button", "class": "cf-move cf-down", text: "↓" });
-        li.insertBefore(el("span", { "class": "cf-movers" }, [up, down]), li.firstChild);
-        function move(dir, btn) {
-          var sib = dir < 0 ? li.previousElementSibling : li.nextElementSibling;
-          if (!sib) return;
-          ol.insertBefore(li, dir < 0 ? sib : sib.nextSibling);
-          box.dataset.cfTouched = "true";
-          self.refresh(box);
-          var pos = $$(ol, "li").indexOf(li) + 1;
-          say.textContent = text(li.querySelector(".cf-item-text")) + ": now " + pos + " of " + ol.children.length + ".";
-          (btn.disabled ? (dir < 0 ? down : up) : btn).focus();
-          changed();
-        }
-        up.addEventListener("click", function () { move(-1, up); });
-        down.addEventListener("click", function () { move(1, down); });
-        li.addEventListener("dragstart", function (e) {
-          dragged = li; li.classList.add("cf-dragging");
-          try { e.dataTransfer.setData("text/plain", li.dataset.item); e.dataTransfer.effectAllowed = "move"; } catch (x) { /* old browsers */ }
+  // classify and match: a select per row, answer {row id: option id}; `extra` holds score and shape
+  function selectsKind(extra) {
+    var kind = {
+      get: function (box) {
+        var a = {};
+        $$(box, "select").forEach(function (s) { if (s.value) a[s.name] = s.value; });
+        return Object.keys(a).length ? a : null;
+      },
+      set: function (box, a) { $$(box, "select").forEach(function (s) { s.value = a[s.name] || ""; }); },
+      check: function (box, key, a) {
+        a = a || {};
+        var r = scoreOf(box, key, a), list = el("ul", { "class": "cf-why" });
+        $$(box, "select").forEach(function (s) {
+          var good = a[s.name] === key.answer[s.name];
+          s.setAttribute("aria-invalid", good ? "false" : "true");
+          s.closest("tr").setAttribute("data-cf-result", good ? "ok" : "no");
+          var name = labelFor(box, s.id);
+          list.appendChild(el("li", { "class": good ? "cf-ok" : "cf-no" }, good
+            ? [el("strong", { text: "✔ " + name + " → " + selectedText(s) + ": " }), el("span", { html: key.why[s.name] || "" })]
+            : [el("strong", { text: "✘ " + name + ": " }), a[s.name] ? "not this one, try again." : "not answered yet."]));
         });
-        li.addEventListener("dragend", function () { li.classList.remove("cf-dragging"); dragged = null; });
-        li.addEventListener("dragover", function (e) { if (dragged) e.preventDefault(); });
-        li.addEventListener("drop", function (e) {
-          if (!dragged || dragged === li) return;
-          e.preventDefault();
-          var r = li.getBoundingClientRect();
-          ol.insertBefore(dragged, e.clientY > r.top + r.height / 2 ? li.nextSibling : li);
-          box.dataset.cfTouched = "true";
-          self.refresh(box);
-          changed();
-        });
-      });
-      ol.setAttribute("aria-describedby", box.id + "-orderhelp");
-      ol.parentNode.insertBefore(el("p", { "class": "cf-hint", id: box.id + "-orderhelp",
-        text: "Use the ↑ and ↓ buttons (or drag the items) to change the order; the top is first." }), ol);
-      this.refresh(box);
-    },
-    check: function (box, key, a) {
-      a = a || $$(box, "ol.cf-order > li").map(function (li) { return li.dataset.item; });
-      var n = a.filter(function (id, i) { return key.answer[i] === id; }).length, ok = n === key.answer.length;
-      return { ok: ok, head: ok ? "Correct order." : n + " of " + key.answer.length + " in the right place. Try again.",
-        body: ok && key.why ? [el("div", { html: key.why })] : [] };
-    },
-    show: function (box, a) {
-      return el("ol", null, a.map(function (id) {
-        return el("li", { text: text(box.querySelector('li[data-item="' + CSS.escape(id) + '"] .cf-item-text')) });
-      }));
-    }
-  };
-
-  // highlight: every word of the paragraph is a toggle button (one tab stop, arrow keys move)
-  var WORD = /[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*/gu;
-  KINDS.highlight = {
-    para: function (box) { return box.querySelector(".cf-highlight .cf-para > p"); },
-    words: function (box) { return $$(box, ".cf-highlight .cf-w"); },
-    sum: function (box) {
-      var out = box.querySelector(".cf-hl-summary");
-      if (out) out.textContent = this.spans(box).map(function (r) { return "“" + r.t + "”"; }).join(", ");
-    },
-    setup: function (box, onChange) {
-      var self = this, p = this.para(box);
-      if (!p) return;
-      function changed() { self.sum(box); onChange(); }
-      var plain = "", words = [];
-      Array.prototype.slice.call(p.childNodes).forEach(function (node) {
-        if (node.nodeType !== 3) { if (node.nodeName === "BR") plain += "\n"; return; }
-        var s = node.data, frag = document.createDocumentFragment(), last = 0, m;
-        WORD.lastIndex = 0;
-        while ((m = WORD.exec(s))) {
-          if (m.index > last) frag.appendChild(document.createTextNode(s.slice(last, m.index)));
-          var b = el("button", { type: "button", "class": "cf-w", "aria-pressed": "false", tabindex: "-1", text: m[0] });
-          b.cfStart = plain.length + m.index; b.cfEnd = b.cfStart + m[0].length;
-          words.push(b); frag.appendChild(b);
-          last = m.index + m[0].length;
-        }
-        if (last < s.length) frag.appendChild(document.createTextNode(s.slice(last)));
-        plain += s;
-        p.replaceChild(frag, node);
-      });
-      box.cfPlain = plain;
-      if (!words.length) return;
-      words[0].tabIndex = 0;
-      p.setAttribute("role", "group");
-      p.setAttribute("aria-label", "Words of the paragraph: arrow keys move, Space or Enter marks a word, Shift+arrow marks as you go");
-      var anchor = 0;
-      function focusWord(i, extend) {
-        i = Math.max(0, Math.min(words.length - 1, i));
-        words.forEach(function (w) { w.tabIndex = -1; });
-        words[i].tabIndex = 0; words[i].focus();
-        if (extend) { words[i].setAttribute("aria-pressed", "true"); changed(); }
+        return { ok: r.n === r.of, head: r.n === r.of ? "All correct." : r.n + " of " + r.of + " right.", body: [list] };
+      },
+      show: function (box, a) {
+        return el("ul", null, $$(box, "select").filter(function (s) { return a[s.name]; }).map(function (s) {
+          var o = s.querySelector('option[value="' + CSS.escape(a[s.name]) + '"]');
+          return el("li", { text: labelFor(box, s.id) + " → " + (o ? o.textContent : a[s.name]) });
+        }));
       }
-      words.forEach(function (w, i) {
-        w.addEventListener("click", function (e) {
-          if (e.shiftKey && e.detail) {  // mouse shift+click marks the whole range
-            var a = Math.min(anchor, i), z = Math.max(anchor, i);
-            for (var j = a; j <= z; j++) words[j].setAttribute("aria-pressed", "true");
-          } else {
-            w.setAttribute("aria-pressed", w.getAttribute("aria-pressed") === "true" ? "false" : "true");
-          }
-          anchor = i;
-          words.forEach(function (x) { x.tabIndex = -1; });
-          w.tabIndex = 0;
-          changed();
-        });
-        w.addEventListener("keydown", function (e) {
-          var k = e.key, to = null;
-          if (k === "ArrowRight" || k === "ArrowDown") to = i + 1;
-          else if (k === "ArrowLeft" || k === "ArrowUp") to = i - 1;
-          else if (k === "Home") to = 0;
-          else if (k === "End") to = words.length - 1;
-          if (to === null) return;
-          e.preventDefault();
-          if (e.shiftKey) { w.setAttribute("aria-pressed", "true"); }
-          focusWord(to, e.shiftKey);
-        });
-      });
-      var hint = box.querySelector(".cf-hint");
-      (hint || p).parentNode.insertBefore(el("p", { "class": "cf-hl-marked" }, ["Marked: ", el("span", { "class": "cf-hl-summary" })]), hint ? hint.nextSibling : null);
-    },
-    spans: function (box) {
-      var out = [], run = null, plain = box.cfPlain || "";
-      this.words(box).forEach(function (w, i, all) {
-        var on = w.getAttribute("aria-pressed") === "true";
-        if (on && run) run.e = w.cfEnd;
-        else if (on) run = { s: w.cfStart, e: w.cfEnd };
-        if ((!on || i === all.length - 1) && run) { out.push(run); run = null; }
-      });
-      return out.map(function (r) { return { s: r.s, e: r.e, t: plain.slice(r.s, r.e) }; });
-    },
-    get: function (box) {
-      var s = this.spans(box).map(function (r) { return r.t; });
-      return s.length ? s : null;
-    },
-    set: function (box, a) {
-      var plain = box.cfPlain || "", words = this.words(box);
-      words.forEach(function (w) { w.setAttribute("aria-pressed", "false"); });
-      a.forEach(function (t) {
-        var at = plain.indexOf(t);
-        if (at < 0) return;
-        words.forEach(function (w) { if (w.cfStart < at + t.length && w.cfEnd > at) w.setAttribute("aria-pressed", "true"); });
-      });
-      this.sum(box);
-    },
-    check: function (box, key) {
-      var plain = box.cfPlain || "", mine = this.spans(box), found = 0, list = el("ul", { "class": "cf-why" });
-      key.answer.forEach(function (t, i) {
-        // a marked stretch finds the phrases it overlaps if it is at most twice as long as they are together
-        var at = plain.indexOf(t), hit = at >= 0 && mine.some(function (m) {
-          if (!(m.s < at + t.length && m.e > at)) return false;
-          var covered = key.answer.reduce(function (n, u) {
-            var b = plain.indexOf(u);
-            return n + (b >= 0 && m.s < b + u.length && m.e > b ? u.length : 0);
-          }, 0);
-          return (m.e - m.s) <= 2 * covered;
-        });
-        if (hit) { found++; list.appendChild(el("li", { "class": "cf-ok" }, [el("strong", { text: "✔ “" + t + "”: " }), el("span", { html: key.why[i] || "" })])); }
-      });
-      var total = key.answer.length, ok = found === total;
-      return { ok: ok, head: ok ? "You found them all." : "You found " + found + " of " + total + ". Keep looking: mark only the words that matter.", body: [list] };
-    },
-    show: function (box, a) { return el("ul", null, a.map(function (t) { return el("li", null, [el("mark", { text: t })]); })); }
-  };
+    };
+    Object.keys(extra).forEach(function (k) { kind[k] = extra[k]; });
+    return kind;
+  }
 
-  KINDS.short_answer = {
-    get: function (box) { var t = box.querySelector("textarea").value; return t.trim() ? { text: t } : null; },
-    set: function (box, a) { box.querySelector("textarea").value = a.text || ""; },
-    show: function (box, a) { return el("p", { "class": "cf-pre", text: a.text }); }
-  };
-
-  var AUDIT = ["evidence", "source", "other_sources", "confidence"];
-  KINDS.claim_audit = {
-    get: function (box) {
-      var a = {};
-      $$(box, "fieldset.cf-audit").forEach(function (fs) {
-        var row = {}, any = false;
-        AUDIT.forEach(function (f) {
-          var c = fs.querySelector('[name="' + CSS.escape(fs.dataset.claim + "." + f) + '"]');
-          row[f] = c ? c.value : "";
-          if (row[f].trim()) any = true;
-        });
-        if (any) a[fs.dataset.claim] = row;
-      });
-      return Object.keys(a).length ? a : null;
-    },
-    set: function (box, a) {
-      $$(box, "fieldset.cf-audit").forEach(function (fs) {
-        AUDIT.forEach(function (f) {
-          var c = fs.querySelector('[name="' + CSS.escape(fs.dataset.claim + "." + f) + '"]');
-          if (c) c.value = (a[fs.dataset.claim] || {})[f] || "";
-        });
-      });
-    },
-    show: function (box, a) {
-      return el("div", null, $$(box, "fieldset.cf-audit").filter(function (fs) { return a[fs.dataset.claim]; }).map(function (fs) {
-        var row = a[fs.dataset.claim];
-        return el("div", null, [el("p", null, [el("strong", { text: text(fs.querySelector("legend")) })]),
-          el("dl", null, AUDIT.reduce(function (acc, f) {
-            var c = fs.querySelector('[name="' + CSS.escape(fs.dataset.claim + "." + f) + '"]');
-            acc.push(el("dt", { text: c ? labelFor(box, c.id) : f }));
-            acc.push(el("dd", { "class": "cf-pre", text: c && c.tagName === "SELECT" ? selectedText(c) : row[f] }));
-            return acc;
-          }, []))]);
-      }));
-    }
-  };
-
-  KINDS.lateral_reading = {
-    get: function (box) {
-      var s = $$(box, "ol.cf-steps textarea").map(function (t) { return t.value; });
-      return s.some(function (x) { return x.trim(); }) ? { steps: s } : null;
-    },
-    set: function (box, a) { $$(box, "ol.cf-steps textarea").forEach(function (t, i) { t.value = (a.steps || [])[i] || ""; }); },
-    show: function (box, a) {
-      return el("ol", null, $$(box, "ol.cf-steps textarea").map(function (t, i) {
-        return el("li", null, [el("strong", { text: labelFor(box, t.id) }), el("p", { "class": "cf-pre", text: (a.steps || [])[i] || "" })]);
-      }));
-    }
-  };
+  /* @kinds: each registered kind's kind.js is inserted here (generator/kinds/bundle.py) */
 
   /* ------------------------------------------------------------------ a lesson page */
   function initLesson(root) {
@@ -641,9 +395,16 @@
     if (root && !root.dataset.cfReady) { root.dataset.cfReady = "1"; initLesson(root); }
   }
 
-  // Shared with check-answers.js (teacher edition), which scores the same answer files.
-  window.casefile = { sha256hex: function (s) { return hex(sha256(utf8(s))); },
-                      sha256: function (bytes) { return hex(sha256(bytes)); }, canon: canon };
+  // Shared with check-answers.js (teacher edition), which scores the same answer files with the
+  // same kinds, and with the tests (tests/vectors/answers.json).
+  window.casefile = {
+    sha256hex: function (s) { return hex(sha256(utf8(s))); },
+    sha256: function (bytes) { return hex(sha256(bytes)); }, canon: canon, norm: norm, nameKey: nameKey,
+    round2: round2, kinds: Object.keys(KINDS),
+    auto: function (type) { return !!(KINDS[type] && KINDS[type].score); },
+    score: function (ex, a) { return KINDS[ex.type].score(ex, a); },
+    shape: function (ex, a) { return KINDS[ex.type] ? KINDS[ex.type].shape(ex, a) : ["unknown exercise kind '" + ex.type + "'"]; }
+  };
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

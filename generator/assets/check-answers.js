@@ -1,119 +1,36 @@
 /* Casefile "Check answers" (teacher edition only): score students' answer files in the browser,
-   offline, with the same rules, messages and CSV as `casefile grade` (generator/grade.py).
+   offline, with the same rules, messages and CSV as `casefile grade` (generator/grade/), and the
+   same JS scorer as the lesson pages' instant checks (each kind's kind.js, in casefile.js).
    The key comes from <script type="application/json" id="cf-grader-key"> on the page. */
 (function () {
   "use strict";
 
   var FORMAT = "casefile-answers";
   var REDOWNLOAD = "ask the student to download it again from the lesson page";
-  var AUTO = { choice: 1, classify: 1, highlight: 1, order: 1, match: 1 };
-  var AUDIT_FIELDS = ["evidence", "source", "other_sources", "confidence"];
-  var CONFIDENCES = ["high", "medium", "low", "unverified", ""];
+  var cf = window.casefile;  // casefile.js, loaded before this script on every page
 
-  // ------------------------------------------------------------ checksum (contract: answerfile.md)
-  // The same canonical JSON and pure-JS SHA-256 as the student pages: casefile.js, which every page
-  // of both editions loads before this script.
-  function canonical(v) { return window.casefile.canon(v); }
-  function sha256Pure(bytes) { return window.casefile.sha256(bytes); }
+  // ------------------------------------------------------------ checksum (contract: ANSWERS.md)
+  // The same canonical JSON and pure-JS SHA-256 as the student pages.
+  function canonical(v) { return cf.canon(v); }
+  function sha256Pure(bytes) { return cf.sha256(bytes); }
   function checksumOf(data) {
     var body = {};
     Object.keys(data).forEach(function (k) { if (k !== "checksum") body[k] = data[k]; });
     return Promise.resolve(sha256Pure(new TextEncoder().encode(canonical(body))));
   }
 
-  // ------------------------------------------------------------ the same small rules as grade.py
-  function round2(x) { return Math.floor(x * 100 + 0.5 + 1e-9) / 100; }
+  // ------------------------------------------------------------ the same small rules as grade/
+  // Scoring, answer shapes, white space and names are casefile.js's (each kind's kind.js).
+  var round2 = cf.round2, norm = cf.norm, nameKey = cf.nameKey;
   function fmt(x) {
     var s = x.toFixed(2);
     return s.indexOf(".") >= 0 ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
   }
-  function norm(s) { return String(s).replace(/\s+/g, " ").trim(); }
-  function nameKey(s) { return norm(s).toLowerCase(); }
   function csvCell(s) { return /^[=+\-@]/.test(s) ? "'" + s : s; }
   function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
-  function isStrList(v) { return Array.isArray(v) && v.every(function (s) { return typeof s === "string"; }); }
   function isObj(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
-
-  function occurrences(needle, hay) {
-    var out = [], i = needle ? hay.indexOf(needle) : -1;
-    while (i >= 0) { out.push(i); i = hay.indexOf(needle, i + 1); }
-    return out;
-  }
-  // Same rule as grade.py: a marked stretch finds a key span it overlaps when it is at most twice
-  // as long as all the key spans it overlaps together.
-  function highlightFound(key, spans, paragraph, keys) {
-    var text = norm(paragraph), k = norm(key), all = (keys || [key]).map(norm);
-    return spans.some(function (s0) {
-      var s = norm(s0);
-      if (!s) return false;
-      return occurrences(s, text).some(function (a) {
-        function hits(x) { return occurrences(x, text).some(function (b) { return a < b + x.length && b < a + s.length; }); }
-        if (!hits(k)) return false;
-        var covered = all.filter(hits).reduce(function (n, x) { return n + x.length; }, 0);
-        return s.length <= 2 * covered;
-      });
-    });
-  }
-
-  function score(ex, a) {
-    var pts = ex.points, n = 0;
-    if (ex.type === "choice") {
-      var right = a.filter(function (p) { return ex.key.indexOf(p) >= 0; }).length;
-      var wrong = a.length - right;
-      if (ex.multiple) return round2(pts * Math.max(0, right - wrong) / ex.key.length);
-      return right === ex.key.length && wrong === 0 ? pts : 0;
-    }
-    if (ex.type === "classify" || ex.type === "match") {
-      var ids = Object.keys(ex.key);
-      ids.forEach(function (id) { if (has(a, id) && a[id] === ex.key[id]) n++; });
-      return round2(pts * n / ids.length);
-    }
-    if (ex.type === "order") {
-      ex.key.forEach(function (id, i) { if (i < a.length && a[i] === id) n++; });
-      return a.length === ex.key.length && n === ex.key.length ? pts : round2(pts * n / ex.key.length);
-    }
-    if (ex.type === "highlight") {
-      ex.key.forEach(function (k) { if (highlightFound(k, a, ex.text, ex.key)) n++; });
-      return round2(pts * n / ex.key.length);
-    }
-    return null;
-  }
-
-  function shapeProblems(ex, a) {
-    var t = ex.type, bad = [];
-    function known(vals, allowed, what) {
-      vals.forEach(function (v) { if (allowed.indexOf(v) < 0) bad.push(what + " '" + v + "' is not one of " + allowed.join(", ")); });
-    }
-    if (t === "choice" || t === "order") {
-      if (!isStrList(a)) return ["a " + t + " answer must be a list of " + (t === "choice" ? "option" : "item") + " ids"];
-      known(a, t === "choice" ? ex.options : ex.items, t === "choice" ? "option" : "item");
-      if (new Set(a).size !== a.length) bad.push("an id is listed twice");
-    } else if (t === "classify" || t === "match") {
-      var c = t === "classify";
-      if (!isObj(a) || !Object.keys(a).every(function (k) { return typeof a[k] === "string"; })) {
-        return ["a " + t + " answer must map each " + (c ? "item" : "left item") + " id to a " + (c ? "category" : "right item") + " id"];
-      }
-      known(Object.keys(a), c ? ex.items : ex.left, c ? "item" : "left item");
-      known(Object.keys(a).map(function (k) { return a[k]; }), c ? ex.categories : ex.right, c ? "category" : "right item");
-    } else if (t === "highlight") {
-      if (!isStrList(a)) return ["a highlight answer must be a list of marked words"];
-    } else if (t === "short_answer") {
-      if (!isObj(a) || typeof a.text !== "string") return ['a short answer must be {"text": "..."}'];
-    } else if (t === "lateral_reading") {
-      if (!isObj(a) || !isStrList(a.steps)) return ['a lateral reading answer must be {"steps": ["...", ...]}'];
-    } else if (t === "claim_audit") {
-      if (!isObj(a) || !Object.keys(a).every(function (k) { return isObj(a[k]); })) return ["a claim audit answer must map each claim id to its fields"];
-      known(Object.keys(a), ex.claims, "claim");
-      Object.keys(a).forEach(function (cid) {
-        var row = a[cid];
-        Object.keys(row).forEach(function (k) {
-          if (AUDIT_FIELDS.indexOf(k) < 0 || typeof row[k] !== "string") bad.push("field '" + k + "' is not one of " + AUDIT_FIELDS.join(", ") + " with text");
-          else if (k === "confidence" && CONFIDENCES.indexOf(row[k]) < 0) bad.push("confidence '" + row[k] + "' is not one of high, medium, low, unverified");
-        });
-      });
-    }
-    return bad;
-  }
+  function score(ex, a) { return cf.score(ex, a).points; }
+  function shapeProblems(ex, a) { return cf.shape(ex, a); }
 
   // ------------------------------------------------------------ one file -> record or problems
   function readFile(key, name, text) {
@@ -188,7 +105,7 @@
         lesson.exercises.forEach(function (ex) {
           if (!f) { row.push(""); return; }
           var answered = has(f.answers, ex.id);
-          if (AUTO[ex.type]) {
+          if (cf.auto(ex.type)) {
             var s = answered ? score(ex, f.answers[ex.id]) : 0;
             auto += s; autoMax += ex.points;
             row.push(fmt(s));

@@ -14,18 +14,13 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from .. import model
-from ..render import AUDIT_FIELDS
 from ..text import to_html, to_plain
 
 FORMATS = ("qti", "moodle", "gift")
 FORMAT_NAMES = {"qti": "Canvas QTI 1.2", "moodle": "Moodle XML", "gift": "GIFT"}
-ESSAY_KINDS = {"short_answer", "claim_audit", "lateral_reading"}
 
-# Why a kind cannot be exported, per format (kind -> reason).
-LEFT_OUT: dict[str, dict[str, str]] = {
-    fmt: {"highlight": f"{FORMAT_NAMES[fmt]} has no question type for marking words in a paragraph"}
-    for fmt in FORMATS
-}
+# How each format carries a kind, and why a kind is left out, is the kind's to say
+# (generator/kinds/<kind>/: export_form, left_out_reason, match_pairs, prompt_extra, ...).
 
 # Grades Moodle accepts for an answer (question/format.php, question_bank::fraction_options_full):
 # anything else makes the import fail. Percentages, as Moodle XML writes them.
@@ -44,6 +39,10 @@ class Question:
     @property
     def kind(self) -> str:
         return str(self.ex.type)
+
+    def form(self, fmt: str) -> str | None:
+        """How `fmt` carries it: "multiple_choice", "matching", "ordering", "essay", or None (left out)."""
+        return self.ex.kind.export_form(fmt, self.ex)
 
     @property
     def key(self) -> str:
@@ -77,9 +76,8 @@ def split(questions: Iterable[Question], fmt: str) -> tuple[list[Question], list
     """(exported, a note per question left out, with the reason) for one format."""
     kept, notes = [], []
     for q in questions:
-        reason = LEFT_OUT[fmt].get(q.kind)
-        if reason:
-            notes.append(f"{fmt}: left out {q.key} ({q.kind}): {reason}")
+        if q.form(fmt) is None:
+            notes.append(f"{fmt}: left out {q.key} ({q.kind}): {q.ex.kind.left_out_reason(fmt, FORMAT_NAMES[fmt])}")
         else:
             kept.append(q)
     return kept, notes
@@ -129,7 +127,11 @@ def position_label(n: int) -> str:
     return f"{ordinal(n)} position"
 
 
-ORDER_AS_MATCHING_HINT = "<p>Give each item its position in the correct order.</p>"
+def _helpers() -> Any:
+    """What kinds use to write their export HTML: this module (md, mdi, esc, rubric_html, ...)."""
+    import sys
+
+    return sys.modules[__name__]
 
 
 def rubric_html(r: model.Rubric) -> str:
@@ -154,21 +156,7 @@ def prompt_html(pack: model.Pack, q: Question) -> str:
     ex = q.ex
     parts = [md(ex.prompt)]
     parts += [_paragraph_html(pack, q.lesson, pid) for pid in ex.paragraphs]
-    if ex.type == "claim_audit":
-        items = []
-        for i, cid in enumerate(ex.claims, start=1):
-            c = pack.claim(cid)
-            items.append(f"<li>Claim {i}: <q>{esc(c.quote)}</q> (¶{c.paragraph[1:]})</li>")
-        parts.append(f"<ol>{''.join(items)}</ol>")
-        fields = ", ".join(esc(label) for _, label in AUDIT_FIELDS)
-        parts.append(f"<p>For each claim, write: {fields} (high, medium, low, or can't tell yet).</p>")
-    elif ex.type == "lateral_reading":
-        parts.append(md(ex.task))
-        parts.append("<ol>" + "".join(f"<li>{mdi(s)}</li>" for s in ex.steps) + "</ol>")
-        parts.append(f"<p>Expected findings checked as of {ex.as_of.isoformat()}. "
-                     "Sources change: note the date you searched.</p>")
-    if ex.type in ESSAY_KINDS:
-        parts.append(rubric_html(ex.rubric))
+    parts += ex.kind.prompt_extra(pack, ex, _helpers())
     return "".join(p for p in parts if p)
 
 
@@ -176,16 +164,7 @@ def grader_html(pack: model.Pack, q: Question) -> str:
     """For essays: the key a grader needs (rubric, what a good answer holds, model answer)."""
     ex = q.ex
     parts = [rubric_html(ex.rubric)]
-    if ex.type == "claim_audit" and ex.key:
-        head = "".join(f"<th>{esc(label)}</th>" for _, label in AUDIT_FIELDS)
-        rows = "".join(
-            f"<tr><th>{esc(k.claim)}: <q>{esc(pack.claim(k.claim).quote)}</q></th><td>{mdi(k.evidence)}</td>"
-            f"<td>{mdi(k.source)}</td><td>{mdi(k.other_sources)}</td><td>{esc(k.confidence.value)}</td></tr>"
-            for k in ex.key)
-        parts.append(f"<table><caption>Answer key</caption><thead><tr><th>Claim</th>{head}</tr></thead>"
-                     f"<tbody>{rows}</tbody></table>")
-    if ex.type == "lateral_reading" and ex.finds:
-        parts.append(f"<p><strong>What a good search finds</strong> (as of {ex.as_of.isoformat()}):</p>{md(ex.finds)}")
+    parts += ex.kind.grader_extra(pack, ex, _helpers())
     if ex.model_answer:
         parts.append(f"<p><strong>Model answer (Proficient):</strong></p>{md(ex.model_answer)}")
     if ex.explanation:
@@ -196,20 +175,7 @@ def grader_html(pack: model.Pack, q: Question) -> str:
 def general_feedback_html(q: Question) -> str:
     """For auto-graded kinds: the explanation, and the per-item reasons a format has no place for."""
     ex = q.ex
-    parts: list[str] = []
-    if ex.type == "classify":
-        labels = {c.id: c.label for c in ex.categories}
-        parts.append("<ul>" + "".join(f"<li>{mdi(it.text)} → <strong>{esc(labels[it.answer])}</strong>: {mdi(it.why)}</li>"
-                                      for it in ex.items) + "</ul>")
-    elif ex.type == "match":
-        left = {i.id: i.text for i in ex.left}
-        right = {i.id: i.text for i in ex.right}
-        parts.append("<ul>" + "".join(f"<li>{mdi(left[p.left])} → <strong>{mdi(right[p.right])}</strong>: {mdi(p.why)}</li>"
-                                      for p in ex.answer) + "</ul>")
-    elif ex.type == "order":
-        items = {i.id: i.text for i in ex.items}
-        parts.append("<p><strong>Correct order:</strong></p><ol>" + "".join(f"<li>{mdi(items[i])}</li>" for i in ex.answer) + "</ol>")
-        parts.append(md(ex.why))
+    parts: list[str] = list(q.ex.kind.feedback_extra(ex, _helpers()))
     if ex.explanation:
         parts.append(md(ex.explanation))
     return "".join(p for p in parts if p)
@@ -219,18 +185,7 @@ def match_pairs(q: Question) -> tuple[list[tuple[str, str, str]], list[tuple[str
     """Matching form of classify, match and order: ([(left id, left text, right id)], [(right id, right text)]).
 
     Right ids are unique within the question; every right choice is listed once (unused ones are distractors)."""
-    ex = q.ex
-    if ex.type == "classify":
-        return ([(it.id, it.text, it.answer) for it in ex.items],
-                [(c.id, c.label) for c in ex.categories])
-    if ex.type == "match":
-        left = {i.id: i.text for i in ex.left}
-        return ([(p.left, left[p.left], p.right) for p in ex.answer], [(r.id, r.text) for r in ex.right])
-    if ex.type == "order":
-        pos = {iid: n for n, iid in enumerate(ex.answer, start=1)}
-        return ([(it.id, it.text, f"pos{pos[it.id]}") for it in ex.items],
-                [(f"pos{n}", position_label(n)) for n in range(1, len(ex.items) + 1)])
-    raise ValueError(f"{ex.type} is not a matching kind")
+    return q.ex.kind.match_pairs(q.ex, _helpers())
 
 
 def moodle_fraction(share: int) -> float:

@@ -29,17 +29,21 @@ def _category(path: str) -> str:
 def _question(pack, q: Question) -> str:
     ex = q.ex
     name = escape(f"{common.title(q)} ({common.points_label(ex.points)})")
+    form = q.form("gift")  # "multiple_choice": the kind has options, answer, multiple; "matching": match_pairs
     text = common.prompt_html(pack, q)
-    if ex.type in ("order",):
-        text += common.ORDER_AS_MATCHING_HINT
+    if form == "matching":
+        text += ex.kind.matching_hint()
+    elif form == "multiple_choice":
+        text += ex.kind.choice_hint()
     head = [f"// casefile: {q.key} type={ex.type} points={ex.points}", f"::{name}::[html]{escape(text)}{{"]
     lines: list[str] = []
     general = ""
-    if ex.type == "choice":
-        right = [o for o in ex.options if o.id in ex.answer]
-        wrong = [o for o in ex.options if o.id not in ex.answer]
-        for o in ex.options:
-            if not ex.multiple:
+    if form == "multiple_choice":
+        c = ex.kind.choice_view(ex)  # the choice kind itself; true_false: its statements
+        right = [o for o in c.options if o.id in c.answer]
+        wrong = [o for o in c.options if o.id not in c.answer]
+        for o in c.options:
+            if not c.multiple:
                 mark = "=" if o in right else "~"
             elif o in right:
                 mark = f"~%{common.fraction_text(common.moodle_fraction(len(right)))}%"
@@ -50,7 +54,7 @@ def _question(pack, q: Question) -> str:
                 text = "&#37;" + text[1:]
             lines.append(f"\t{mark}{escape(text)}#{escape(common.mdi(o.why))}")
         general = common.md(ex.explanation)
-    elif ex.type in ("classify", "match", "order"):
+    elif form == "matching":
         pairs, rights = common.match_pairs(q)
         right_text = dict(rights)
         for _lid, ltext, rid in pairs:
@@ -82,7 +86,7 @@ def write(sel: Selection, path) -> tuple[int, list[str]]:
         for q in kept:
             blocks.append(_question(sel.pack, q))
             count += 1
-            essays += q.kind in common.ESSAY_KINDS
+            essays += q.form("gift") == "essay"
     if count:
         notes.append("gift: GIFT has no points: every question imports worth 1 mark; the points are in each "
                      "question's name (set them in the quiz)")

@@ -46,10 +46,11 @@ def _combined_feedback(qel: etree._Element) -> None:
 
 def _question(pack, q: Question) -> etree._Element:
     ex = q.ex
-    kind = {"choice": "multichoice", "classify": "matching", "match": "matching", "order": "ordering"}.get(ex.type, "essay")
+    # "multiple_choice": the kind has options, answer, multiple; "matching": match_pairs; "ordering": items, answer
+    kind = {"multiple_choice": "multichoice", "matching": "matching", "ordering": "ordering"}.get(q.form("moodle") or "", "essay")
     qel = etree.Element("question", type=kind)
     _plain(qel, "name", common.title(q))
-    _text(qel, "questiontext", common.prompt_html(pack, q))
+    _text(qel, "questiontext", common.prompt_html(pack, q) + (ex.kind.choice_hint() if kind == "multichoice" else ""))
     # Essays: the key goes in graderinfo (teachers only), never in feedback students see.
     if kind == "essay":
         general = ""
@@ -63,15 +64,16 @@ def _question(pack, q: Question) -> etree._Element:
     _value(qel, "hidden", 0)
     _value(qel, "idnumber", q.key)
     if kind == "multichoice":
-        right = [o for o in ex.options if o.id in ex.answer]
-        wrong = [o for o in ex.options if o.id not in ex.answer]
-        _value(qel, "single", "false" if ex.multiple else "true")
+        c = ex.kind.choice_view(ex)  # the choice kind itself; true_false: its statements
+        right = [o for o in c.options if o.id in c.answer]
+        wrong = [o for o in c.options if o.id not in c.answer]
+        _value(qel, "single", "false" if c.multiple else "true")
         _value(qel, "shuffleanswers", "false")
         _value(qel, "answernumbering", "abc")
         _value(qel, "showstandardinstruction", 0)
         _combined_feedback(qel)
-        for o in ex.options:
-            if not ex.multiple:
+        for o in c.options:
+            if not c.multiple:
                 frac = 100.0 if o in right else 0.0
             elif o in right:
                 frac = common.moodle_fraction(len(right))
@@ -134,7 +136,7 @@ def write(sel: Selection, path: Path) -> tuple[int, list[str]]:
         for q in kept:
             root.append(_question(sel.pack, q))
             count += 1
-            orders += q.kind == "order"
+            orders += q.ex.kind.ordered
     if orders:
         notes.append(f"moodle: {orders} order question(s) use the 'ordering' type, core since Moodle 4.4 "
                      "(an older Moodle without the qtype_ordering plugin rejects the file: use the GIFT file there)")

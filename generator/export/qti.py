@@ -77,21 +77,21 @@ def _condition(res: etree._Element, respident: str, value: str | None, *, cont: 
 def _item(pack, q: Question, section: etree._Element) -> None:
     ex = q.ex
     iid = ident(q.lesson.id, ex.id)
-    qtype = {"choice": "multiple_answers_question" if getattr(ex, "multiple", False) else "multiple_choice_question",
-             "classify": "matching_question", "match": "matching_question",
-             "order": "matching_question"}.get(ex.type, "essay_question")
+    form = q.form("qti")  # "multiple_choice": the kind has options, answer, multiple; "matching": match_pairs
+    qtype = {"multiple_choice": "multiple_answers_question" if getattr(ex, "multiple", False) else "multiple_choice_question",
+             "matching": "matching_question"}.get(form or "", "essay_question")
     item = _sub(section, "item", ident=iid, title=common.title(q))
     answer_ids = ""
     text = common.prompt_html(pack, q)
-    if ex.type == "order":
-        text += common.ORDER_AS_MATCHING_HINT
+    if form == "matching":
+        text += ex.kind.matching_hint()
     pres = etree.Element("presentation")
     _mattext(pres, text)
     res = etree.Element("resprocessing")
     outcomes = _sub(res, "outcomes")
     _sub(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
     feedbacks: list[tuple[str, str]] = []
-    if ex.type == "choice":
+    if form == "multiple_choice":
         lid = _sub(pres, "response_lid", ident="response1", rcardinality="Multiple" if ex.multiple else "Single")
         rc = _sub(lid, "render_choice")
         for o in ex.options:
@@ -116,7 +116,7 @@ def _item(pack, q: Question, section: etree._Element) -> None:
             _sub(rc_, "setvar", "100", action="Set", varname="SCORE")
         else:
             _condition(res, "response1", ex.answer[0], cont="No", score=("Set", "100"))
-    elif ex.type in ("classify", "match", "order"):
+    elif form == "matching":
         pairs, rights = common.match_pairs(q)
         share = 100 / len(pairs)
         general = common.general_feedback_html(q)
@@ -248,12 +248,12 @@ def write(sel: Selection, path: Path) -> tuple[int, list[str]]:
         files[f"{aid}/assessment_meta.xml"] = _assessment_meta(sel.pack, lesson, kept, aid)
         quizzes.append((aid, mid))
         count += len(kept)
-        orders += sum(q.kind == "order" for q in kept)
+        orders += sum(q.ex.kind.ordered for q in kept)
     files["imsmanifest.xml"] = _manifest(sel.pack, quizzes)
     if orders:
         notes.append(f"qti: Canvas Classic Quizzes have no ordering type: {orders} order question(s) are matching "
                      "questions (each item to its position)")
-    if any(q.kind != "choice" for lsn in sel.lessons for q in common.split(sel.questions[lsn.id], "qti")[0]):
+    if any(q.form("qti") != "multiple_choice" for lsn in sel.lessons for q in common.split(sel.questions[lsn.id], "qti")[0]):
         notes.append("qti: Canvas has no grader-only field: essays' rubric and model answer, and the per-item reasons "
                      "of matching questions, are the question's general comments, which Canvas shows students after "
                      "submission if the quiz lets them see their responses")
