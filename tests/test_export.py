@@ -59,19 +59,26 @@ def to_plain(text: str) -> str:
 
 
 def exported(pack, lesson=None):
-    """{lesson id: [exercise]} of exercises every format carries (highlight is left out everywhere)."""
-    return {lsn.id: [ex for ex in lsn.exercises if ex.type != "highlight"]
-            for lsn in pack.lessons if lesson is None or lsn.id == lesson}
+    """{lesson id: [exercise]} of exercises every format carries (all of them: highlight as a
+    multiple-answer question over phrases of its paragraph)."""
+    return {lsn.id: list(lsn.exercises) for lsn in pack.lessons if lesson is None or lsn.id == lesson}
 
 
-def n_answers(ex) -> int:
+def paragraphs(pack) -> dict[str, dict[str, str]]:
+    """{lesson id: {paragraph id: text}}, what a kind's choice_view takes."""
+    return {lsn.id: {p.id: p.text for p in pack.lesson_source(lsn).paragraphs} for lsn in pack.lessons}
+
+
+def n_answers(ex, paras) -> int:
     """Keyed answers: options of a choice, pairs of a matching (order: one per item), none for essays."""
     return {"choice": lambda: len(ex.options), "classify": lambda: len(ex.items), "match": lambda: len(ex.answer),
-            "order": lambda: len(ex.items), "true_false": lambda: len(ex.statements)}.get(ex.type, lambda: 0)()
+            "order": lambda: len(ex.items), "true_false": lambda: len(ex.statements),
+            "highlight": lambda: len(ex.kind.choice_view(ex, paras).options)}.get(ex.type, lambda: 0)()
 
 
 def expected_summary(pack, lesson=None) -> dict[str, tuple[int, int, int]]:
-    return {lid: (len(exs), sum(n_answers(e) for e in exs), sum(e.points for e in exs))
+    paras = paragraphs(pack)
+    return {lid: (len(exs), sum(n_answers(e, paras[lid]) for e in exs), sum(e.points for e in exs))
             for lid, exs in exported(pack, lesson).items() if exs}
 
 
@@ -87,6 +94,8 @@ def teacher_strings(ex) -> list[str]:
         out += [k.evidence for k in ex.key]
     if ex.type == "true_false":
         out += [st.why for st in ex.statements]
+    if ex.type == "highlight":
+        out += [a.why for a in ex.answers]
     return [to_plain(s) for s in out if isinstance(s, str) and s]
 
 
@@ -112,6 +121,7 @@ def ordered_items(ex) -> list[tuple[str, str]]:
 def check_qti(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]:
     """Structural checks of the Canvas QTI zip; returns {lesson id: (questions, answers, points)}."""
     exs = {f"cf-{lid}-{e.id}": (lid, e) for lid, lst in exported(pack, lesson).items() for e in lst}
+    paras = paragraphs(pack)
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
         assert names[0] == "imsmanifest.xml"
@@ -176,8 +186,14 @@ def check_qti(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]:
             fb_text = {fb.get("ident"): plain(fb.findtext(f".//{QTI}mattext")) for fb in item.findall(f"{QTI}itemfeedback")}
             # correct answers marked, as the key says
             conds = res.findall(f"{QTI}respcondition")
-            if ex.type == "choice":
+            if ex.type in ("choice", "highlight"):
+                ex_ = ex
+                ex = ex.kind.choice_view(ex, paras[lesson_id])  # highlight: phrases of its paragraph
                 assert qtype == ("multiple_answers_question" if ex.multiple else "multiple_choice_question")
+                lid = responses["response1"]
+                assert lid.get("rcardinality") == ("Multiple" if ex.multiple else "Single")
+                # Canvas' converter reads maxChoices from maxnumber (else 1): every option can be ticked
+                assert lid.find(f"{QTI}render_choice").get("maxnumber") == (str(len(ex.options)) if ex.multiple else None)
                 setters = [c for c in conds if c.find(f"{QTI}setvar") is not None]
                 assert len(setters) == 1 and setters[0].findtext(f"{QTI}setvar") == "100"
                 cv = setters[0].find(f"{QTI}conditionvar")
@@ -190,6 +206,7 @@ def check_qti(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]:
                 for o in ex.options:
                     assert fb_text[f"fb_{o.id}"] == to_plain(o.why)
                 n_a += len(labels["response1"])
+                ex = ex_
             elif ex.type in ("classify", "match", "order", "true_false"):
                 assert qtype == "matching_question"
                 adds = [c for c in conds if c.find(f"{QTI}setvar") is not None]
@@ -226,6 +243,7 @@ def check_moodle(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int
     root = etree.fromstring(raw, etree.XMLParser(strip_cdata=False))
     assert root.tag == "quiz"
     by_key = {f"{lid}/{e.id}": (lid, e) for lid, lst in exported(pack, lesson).items() for e in lst}
+    paras = paragraphs(pack)
     cats = {category_path(pack, lsn): lsn.id for lsn in pack.lessons}
     summary: dict[str, list[int]] = {}
     current = None
@@ -248,9 +266,9 @@ def check_moodle(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int
         assert float(q.findtext("defaultgrade")) == ex.points
         general = plain(q.findtext("generalfeedback/text") or "")
         if t == "multichoice":
-            assert ex.type in ("choice", "true_false")
+            assert ex.type in ("choice", "true_false", "highlight")
             ex_ = ex
-            ex = ex.kind.choice_view(ex)  # true_false: a multiple-answer question of its statements
+            ex = ex.kind.choice_view(ex, paras[lid])  # true_false: its statements; highlight: phrases
             assert q.findtext("single") == ("false" if ex.multiple else "true")
             answers = q.findall("answer")
             fr = [float(a.get("fraction")) for a in answers]
@@ -258,7 +276,7 @@ def check_moodle(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int
             texts = [plain(a.findtext("text")) for a in answers]
             right = {to_plain(o.text) for o in ex.options if o.id in ex.answer}
             if ex.multiple:
-                assert abs(sum(f for f in fr if f > 0) - 100) < 0.01
+                assert round(sum(f for f in fr if f > 0) / 100, 2) == 1  # qtype_multichoice's own check
                 assert {t_ for t_, f in zip(texts, fr) if f > 0} == right
             else:
                 assert fr.count(100) == 1 and all(f in (0, 100) for f in fr)
@@ -394,6 +412,7 @@ def parse_gift(source: str) -> list[dict]:
 def check_gift(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]:
     parsed = parse_gift(path.read_text(encoding="utf-8"))
     by_key = {f"{lid}/{e.id}": (lid, e) for lid, lst in exported(pack, lesson).items() for e in lst}
+    paras = paragraphs(pack)
     summary: dict[str, list[int]] = {}
     keys = []
     category = None
@@ -408,14 +427,14 @@ def check_gift(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]
         assert q["meta"]["points"] == ex.points and f"({ex.points} point" in q["name"]
         assert to_plain(ex.prompt) in plain(q["text"])
         if q["type"] == "multichoice":
-            assert ex.type in ("choice", "true_false")
+            assert ex.type in ("choice", "true_false", "highlight")
             ex_ = ex
-            ex = ex.kind.choice_view(ex)  # true_false: a multiple-answer question of its statements
+            ex = ex.kind.choice_view(ex, paras[lid])  # true_false: its statements; highlight: phrases
             assert q["single"] == (not ex.multiple)
             right = {to_plain(o.text) for o in ex.options if o.id in ex.answer}
             assert {plain(a["text"]) for a in q["answers"] if a["weight"] > 0} == right
             if ex.multiple:
-                assert abs(sum(a["weight"] for a in q["answers"] if a["weight"] > 0) - 100) < 0.01
+                assert round(sum(a["weight"] for a in q["answers"] if a["weight"] > 0) / 100, 2) == 1
             assert [plain(a["feedback"]) for a in q["answers"]] == [to_plain(o.why) for o in ex.options]
             n = len(q["answers"])
             carried = plain(q["general"]) + " ".join(plain(a["feedback"]) for a in q["answers"])
@@ -464,15 +483,15 @@ def test_fixture_round_trip(fmt, fixture_pack, fixture_exports) -> None:
     out, _ = fixture_exports
     got = CHECKS[fmt](out / file_name(fixture_pack.info.id, fmt), fixture_pack)
     assert got == expected_summary(fixture_pack)
-    assert got["01-basics"][0] == 7 and got["02-open"] == (3, 0, 11)
+    assert got["01-basics"][0] == 8 and got["02-open"] == (3, 0, 11)  # every exercise, highlight too
 
 
 def test_notes_say_what_is_left_out(fixture_exports) -> None:
     _, notes = fixture_exports
     for fmt in ("qti", "moodle", "gift"):
-        left = [n for n in notes if n.startswith(f"{fmt}: left out ")]
-        assert left == [next(n for n in notes if n.startswith(f"{fmt}: left out 01-basics/b-highlight (highlight): "))]
-        assert any(n.startswith(f"{fmt}: 10 of 11 exercises exported to ") for n in notes)
+        assert not [n for n in notes if n.startswith(f"{fmt}: left out ")]
+        assert any(n.startswith(f"{fmt}: 11 of 11 exercises exported to ") for n in notes)
+        assert any(n.startswith(f"{fmt}: 1 highlight exercise(s) are multiple-answer questions") for n in notes)
     assert any("GIFT has no points" in n for n in notes)
     assert any("no ordering type" in n for n in notes)
 
@@ -513,7 +532,7 @@ def test_cli_one_format(tmp_path) -> None:
     r = CliRunner().invoke(cli_main, ["export", "--lessons", str(FIXTURE), "--format", "gift", "--out", str(tmp_path)])
     assert r.exit_code == 0, r.output
     assert [p.name for p in tmp_path.iterdir()] == ["fixture.gift.txt"]
-    assert "gift: left out 01-basics/b-highlight (highlight)" in r.output
+    assert "gift: 11 of 11 exercises exported" in r.output and "left out" not in r.output
 
 
 def test_special_characters_survive(tmp_path) -> None:
@@ -558,4 +577,6 @@ def test_default_pack_exports_to_all_formats(tmp_path) -> None:
     for fmt, check in CHECKS.items():
         assert check(tmp_path / file_name(pack.info.id, fmt), pack) == expected_summary(pack), fmt
     highlights = sum(ex.type == "highlight" for lsn in pack.lessons for ex in lsn.exercises)
-    assert sum(n.startswith("qti: left out ") for n in notes) == highlights
+    assert highlights == 5 and not any(" left out " in n for n in notes)
+    for fmt in CHECKS:
+        assert any(n.startswith(f"{fmt}: {highlights} highlight exercise(s) are multiple-answer") for n in notes)
