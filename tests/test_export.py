@@ -580,3 +580,162 @@ def test_default_pack_exports_to_all_formats(tmp_path) -> None:
     assert highlights == 5 and not any(" left out " in n for n in notes)
     for fmt in CHECKS:
         assert any(n.startswith(f"{fmt}: {highlights} highlight exercise(s) are multiple-answer") for n in notes)
+
+
+# ---------------------------------------------------------------- categories: one tree from both Moodle files
+
+GIFT_ESCAPES = [("\\:", "&&058;"), ("\\#", "&&035;"), ("\\=", "&&061;"), ("\\{", "&&123;"), ("\\}", "&&125;"),
+                ("\\~", "&&126;"), ("\\n", "&&010")]
+
+
+def moodle_category_names(path: str) -> list[str]:
+    """What Moodle makes of a category path (qformat_default::split_category_path, then
+    create_category_path: the context token dropped, "top" put first unless it is there)."""
+    names = [n.replace("//", "/").strip() for n in re.split(r"(?<!/)/(?!/)", path)]
+    if re.fullmatch(r"\$[a-z]+\$", names[0]):
+        names = names[1:]
+    if names and (names[0] != "top" or len(names) < 3):
+        names = ["top"] + names
+    return names
+
+
+def gift_category_path(block: str) -> str:
+    """qformat_gift::readquestion on a `$CATEGORY:` block: escapedchar_pre, then the rest of the text."""
+    text = block.strip().replace("\\\\", "&&092;")
+    for esc, placeholder in GIFT_ESCAPES:
+        text = text.replace(esc, placeholder)
+    text = text.replace("&&092;", "\\")
+    assert text.startswith("$CATEGORY:")
+    return text[len("$CATEGORY:"):].strip()
+
+
+def test_gift_and_moodle_xml_fill_one_category_tree(tmp_path) -> None:
+    lessons = tmp_path / "lessons"
+    shutil.copytree(FIXTURE, lessons)
+    pack_title = 'Case: A/B – "tests" ~ = # { } \\\\ \\\\n end/'
+    (lessons / "pack.yml").write_text((lessons / "pack.yml").read_text(encoding="utf-8").replace(
+        'title: "Fixture pack"', "title: '" + pack_title.replace("'", "''") + "'", 1), encoding="utf-8")
+    pack = load_pack(lessons).pack
+    assert pack.info.title == pack_title
+    out = tmp_path / "out"
+    export_pack(pack, out, ["moodle", "gift"], quiet=True)
+    root = etree.parse(str(out / "fixture-moodle.xml")).getroot()
+    xml_paths = [q.findtext("category/text").strip() for q in root.iter("question") if q.get("type") == "category"]
+    gift_paths = [gift_category_path(b) for b in (out / "fixture.gift.txt").read_text(encoding="utf-8").split("\n\n")
+                  if b.startswith("$CATEGORY:")]
+    assert len(xml_paths) == 2 and gift_paths == xml_paths
+    want = [["top", to_plain(pack_title), to_plain(lsn.title)] for lsn in pack.lessons]
+    assert [moodle_category_names(p) for p in xml_paths] == want
+    assert xml_paths[0].startswith("$course$/top/Case: A//B")
+
+
+# ---------------------------------------------------------------- Moodle's grades for multiple answers
+
+def test_moodle_shares_use_moodles_own_values() -> None:
+    from generator.export.common import moodle_shares
+
+    for n in range(1, 21):
+        shares = moodle_shares(n)
+        assert shares is not None and len(shares) == n
+        assert all(s in MOODLE_FRACTIONS for s in shares)
+        assert round(sum(shares) / 100, 2) == 1  # qtype_multichoice's check
+    assert moodle_shares(3) == [33.33333] * 3 and moodle_shares(6) == [16.66667] * 6
+    assert moodle_shares(7) == [14.28571] * 7 and moodle_shares(9) == [11.11111] * 9
+    assert moodle_shares(11) == [10.0] * 9 + [5.0] * 2  # no 1/11 in Moodle's list
+    assert moodle_shares(20) == [5.0] * 20 and moodle_shares(21) is None
+
+
+def moodle_grade(fractions: list[float], picked: list[bool]) -> float:
+    """qtype_multichoice_multi_question::grade_response: the picked fractions added, kept in [0, 1]."""
+    return min(max(0.0, sum(f / 100 for f, p in zip(fractions, picked) if p)), 1.0)
+
+
+def test_multiple_answers_score_as_on_the_site(fixture_pack, fixture_exports) -> None:
+    """Every set of ticks on a choice (several answers) gets in Moodle what the site gives it; a
+    highlight's phrases: the key phrases alone are full marks, ticking everything is 0."""
+    import itertools
+
+    out, _ = fixture_exports
+    root = etree.parse(str(out / file_name("fixture", "moodle"))).getroot()
+    by_key = {f"{lsn.id}/{e.id}": (lsn, e) for lsn in fixture_pack.lessons for e in lsn.exercises}
+    paras = paragraphs(fixture_pack)
+    gift = {q["meta"]["key"]: q for q in parse_gift((out / file_name("fixture", "gift")).read_text(encoding="utf-8"))
+            if "meta" in q}
+    seen = set()
+    for q in root.iter("question"):
+        if q.get("type") != "multichoice" or q.findtext("single") != "false":
+            continue
+        lsn, ex = by_key[q.findtext("idnumber")]
+        fr = [float(a.get("fraction")) for a in q.findall("answer")]
+        assert [a["weight"] for a in gift[q.findtext("idnumber")]["answers"]] == fr  # GIFT: the same weights
+        view = ex.kind.choice_view(ex, paras[lsn.id])
+        ids = [o.id for o in view.options]
+        seen.add(ex.type)
+        if ex.type == "choice":
+            for picked in itertools.product([False, True], repeat=len(ids)):
+                site, _ = ex.kind.score(ex, [i for i, p in zip(ids, picked) if p], {})
+                assert abs(moodle_grade(fr, list(picked)) * ex.points - site) < 0.01, (ex.id, picked)
+        elif ex.type == "highlight":
+            keys = [o.id in view.answer for o in view.options]
+            assert moodle_grade(fr, keys) == 1 and moodle_grade(fr, [True] * len(ids)) == 0
+            site, _ = ex.kind.score(ex, [o.text for o in view.options if o.id in view.answer], paras[lsn.id])
+            assert site == ex.points
+    assert seen == {"choice", "highlight", "true_false"}  # true_false: tick the true statements (not the site's rule)
+
+
+def test_many_right_answers(fixture_pack, tmp_path) -> None:
+    """11 right answers: two of Moodle's grades that add up to 100 %; 21: left out of Moodle and GIFT, with why."""
+    from generator.kinds.choice import Option
+
+    lsn = fixture_pack.lessons[0]
+    i, multi = next((i, e) for i, e in enumerate(lsn.exercises) if e.type == "choice" and e.multiple)
+    try:
+        for n, fine in ((11, True), (21, False)):
+            opts = [Option(id=f"o{k}", text=f"Option {k}", why=f"Why {k}") for k in range(n + 2)]
+            lsn.exercises[i] = multi.model_copy(update={"options": opts, "answer": [o.id for o in opts[:n]]})
+            notes = export_pack(fixture_pack, tmp_path / str(n), quiet=True)
+            left = [x for x in notes if "left out 01-basics/b-multi" in x]
+            if fine:
+                assert not left
+                for fmt, check in CHECKS.items():
+                    check(tmp_path / str(n) / file_name("fixture", fmt), fixture_pack)
+                root = etree.parse(str(tmp_path / str(n) / file_name("fixture", "moodle"))).getroot()
+                q = next(q for q in root.iter("question") if q.findtext("idnumber") == "01-basics/b-multi")
+                assert [a.get("fraction") for a in q.findall("answer")] == ["10"] * 9 + ["5"] * 2 + ["-10"] * 2
+            else:
+                assert [x.split(":")[0] for x in left] == ["moodle", "gift"]
+                assert "cannot share 100 % among 21 right answers" in left[0]
+    finally:
+        lsn.exercises[i] = multi
+
+
+# ---------------------------------------------------------------- highlight: the multiple-answer fallback
+
+def test_highlight_phrases_are_faithful() -> None:
+    """Over every highlight of the default pack and the fixture: the options are the key phrases and
+    phrases of the same paragraph that, by the site's own rule, find no key; same input, same options."""
+    from generator.kinds.highlight import highlight_found
+    from generator.text import normalise
+
+    n = 0
+    for where in (ROOT / "lessons", FIXTURE):
+        pack = load_pack(where).pack
+        paras = paragraphs(pack)
+        for lsn in pack.lessons:
+            for ex in (e for e in lsn.exercises if e.type == "highlight"):
+                n += 1
+                text, keys = paras[lsn.id][ex.paragraph], [a.text for a in ex.answers]
+                view = ex.kind.choice_view(ex, paras[lsn.id])
+                assert view.multiple and [o.text for o in view.options if o.id in view.answer] == sorted(
+                    keys, key=lambda k: normalise(text).find(normalise(k)))
+                others = [o for o in view.options if o.id not in view.answer]
+                assert 2 <= len(others) <= len(keys) + 2
+                for o in others:
+                    phrase = o.text.replace("\\", "")
+                    assert normalise(phrase) in normalise(text), phrase
+                    assert not any(highlight_found(k, [phrase], text, keys) for k in keys), phrase
+                    assert ex.kind.score(ex, [phrase], paras[lsn.id])[0] == 0
+                assert ex.kind.score(ex, keys, paras[lsn.id])[0] == ex.points
+                again = ex.kind.choice_view(ex, paras[lsn.id])
+                assert [(o.id, o.text) for o in again.options] == [(o.id, o.text) for o in view.options]
+    assert n == 6
