@@ -739,3 +739,20 @@ def test_highlight_phrases_are_faithful() -> None:
                 again = ex.kind.choice_view(ex, paras[lsn.id])
                 assert [(o.id, o.text) for o in again.options] == [(o.id, o.text) for o in view.options]
     assert n == 6
+
+
+def test_distractor_phrases_rules() -> None:
+    """Cut at punctuation, long clauses in even parts of at most 10 words, each phrase once, no key
+    inside (even at its second occurrence), spread through the paragraph, at most `want`."""
+    from generator.kinds.highlight import distractor_phrases
+
+    para = ('Officials said, "the boat left at noon", officials said. Officials said. The harbour master, who was there '
+            'all day long watching every single boat that came in or went out, said nothing; the boat was gone.')
+    got = distractor_phrases(para, ["the boat"], 10)
+    phrases = [p for _, p in got]
+    assert phrases == ["Officials said", "left at noon", "officials said", "The harbour master",
+                       "who was there all day long watching every", "single boat that came in or went out",
+                       "said nothing", "was gone"]
+    assert [at for at, _ in got] == sorted(at for at, _ in got)
+    assert len(distractor_phrases(para, ["the boat"], 3)) == 3
+    assert distractor_phrases(para, ["the boat"], 3) == distractor_phrases(para, ["the boat"], 3)

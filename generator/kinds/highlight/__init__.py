@@ -105,14 +105,12 @@ class Highlight(Kind):
         # here each other phrase ticked takes 1/wrong off, so ticking every option scores 0.
         return wrong
 
-    def feedback_extra(self, ex: Any, h: Any) -> list[str]:
-        return []
-
     def export_note(self, fmt: str, format_name: str, count: int) -> str | None:
         if fmt == "qti":
             return (f"qti: {count} highlight exercise(s) are multiple-answer questions over phrases of their paragraph "
-                    "(the key phrases and others from it); Canvas scores them its way: each key phrase ticked earns "
-                    "its share, each other phrase ticked takes a share off (on the site extra marks cost nothing)")
+                    "(the key phrases and others from it); Canvas scores them its own way: each key phrase ticked earns "
+                    "its share of the points, each other phrase ticked takes as much off (on the site extra marks "
+                    "cost nothing)")
         return (f"{fmt}: {count} highlight exercise(s) are multiple-answer questions over phrases of their paragraph "
                 "(the key phrases and others from it): the key phrases share the marks, each other phrase ticked "
                 "takes off its share of 100 % among the other phrases, so ticking every option scores 0 "
@@ -166,7 +164,9 @@ def distractor_phrases(paragraph: str, keys: list[str], want: int) -> list[tuple
                     long.append(cand)
                 elif len(cand[1]) >= 4:
                     short.append(cand)
-    finds_nothing = [c for c in long + short if not any(highlight_found(k, [c[1]], paragraph, keys) for k in keys)]
+    seen: set[str] = set()
+    finds_nothing = [c for c in long + short if c[1] not in seen and not seen.add(c[1])
+                     and not any(highlight_found(k, [c[1]], paragraph, keys) for k in keys)]  # once each
     pool = [c for c in finds_nothing if c in long]
     pool += [c for c in finds_nothing if c not in long][:max(0, want - len(pool))]
     pool.sort()
