@@ -3,8 +3,9 @@
 Layout and vocabulary follow Canvas's own exports (and text2qti's, which Canvas imports): per quiz
 `<ident>/<ident>.xml` (`questestinterop`) and `<ident>/assessment_meta.xml` (Canvas quiz settings),
 both listed in the manifest. Question types: multiple_choice_question, multiple_answers_question,
-matching_question, essay_question. HTML sits in `mattext` as escaped text. The zip is reproducible:
-sorted entries, fixed timestamps.
+matching_question, essay_question. A multiple-answers item's `render_choice` has `maxnumber` (the number
+of options): Canvas' converter (QTIMigrationTool) takes `maxChoices` from it, and 1 without it. HTML
+sits in `mattext` as escaped text. The zip is reproducible: sorted entries, fixed timestamps.
 """
 
 from __future__ import annotations
