@@ -59,19 +59,26 @@ def to_plain(text: str) -> str:
 
 
 def exported(pack, lesson=None):
-    """{lesson id: [exercise]} of exercises every format carries (highlight is left out everywhere)."""
-    return {lsn.id: [ex for ex in lsn.exercises if ex.type != "highlight"]
-            for lsn in pack.lessons if lesson is None or lsn.id == lesson}
+    """{lesson id: [exercise]} of exercises every format carries (all of them: highlight as a
+    multiple-answer question over phrases of its paragraph)."""
+    return {lsn.id: list(lsn.exercises) for lsn in pack.lessons if lesson is None or lsn.id == lesson}
 
 
-def n_answers(ex) -> int:
+def paragraphs(pack) -> dict[str, dict[str, str]]:
+    """{lesson id: {paragraph id: text}}, what a kind's choice_view takes."""
+    return {lsn.id: {p.id: p.text for p in pack.lesson_source(lsn).paragraphs} for lsn in pack.lessons}
+
+
+def n_answers(ex, paras) -> int:
     """Keyed answers: options of a choice, pairs of a matching (order: one per item), none for essays."""
     return {"choice": lambda: len(ex.options), "classify": lambda: len(ex.items), "match": lambda: len(ex.answer),
-            "order": lambda: len(ex.items), "true_false": lambda: len(ex.statements)}.get(ex.type, lambda: 0)()
+            "order": lambda: len(ex.items), "true_false": lambda: len(ex.statements),
+            "highlight": lambda: len(ex.kind.choice_view(ex, paras).options)}.get(ex.type, lambda: 0)()
 
 
 def expected_summary(pack, lesson=None) -> dict[str, tuple[int, int, int]]:
-    return {lid: (len(exs), sum(n_answers(e) for e in exs), sum(e.points for e in exs))
+    paras = paragraphs(pack)
+    return {lid: (len(exs), sum(n_answers(e, paras[lid]) for e in exs), sum(e.points for e in exs))
             for lid, exs in exported(pack, lesson).items() if exs}
 
 
@@ -87,6 +94,8 @@ def teacher_strings(ex) -> list[str]:
         out += [k.evidence for k in ex.key]
     if ex.type == "true_false":
         out += [st.why for st in ex.statements]
+    if ex.type == "highlight":
+        out += [a.why for a in ex.answers]
     return [to_plain(s) for s in out if isinstance(s, str) and s]
 
 
@@ -112,6 +121,7 @@ def ordered_items(ex) -> list[tuple[str, str]]:
 def check_qti(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]:
     """Structural checks of the Canvas QTI zip; returns {lesson id: (questions, answers, points)}."""
     exs = {f"cf-{lid}-{e.id}": (lid, e) for lid, lst in exported(pack, lesson).items() for e in lst}
+    paras = paragraphs(pack)
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
         assert names[0] == "imsmanifest.xml"
@@ -176,8 +186,14 @@ def check_qti(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]:
             fb_text = {fb.get("ident"): plain(fb.findtext(f".//{QTI}mattext")) for fb in item.findall(f"{QTI}itemfeedback")}
             # correct answers marked, as the key says
             conds = res.findall(f"{QTI}respcondition")
-            if ex.type == "choice":
+            if ex.type in ("choice", "highlight"):
+                ex_ = ex
+                ex = ex.kind.choice_view(ex, paras[lesson_id])  # highlight: phrases of its paragraph
                 assert qtype == ("multiple_answers_question" if ex.multiple else "multiple_choice_question")
+                lid = responses["response1"]
+                assert lid.get("rcardinality") == ("Multiple" if ex.multiple else "Single")
+                # Canvas' converter reads maxChoices from maxnumber (else 1): every option can be ticked
+                assert lid.find(f"{QTI}render_choice").get("maxnumber") == (str(len(ex.options)) if ex.multiple else None)
                 setters = [c for c in conds if c.find(f"{QTI}setvar") is not None]
                 assert len(setters) == 1 and setters[0].findtext(f"{QTI}setvar") == "100"
                 cv = setters[0].find(f"{QTI}conditionvar")
@@ -190,6 +206,7 @@ def check_qti(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]:
                 for o in ex.options:
                     assert fb_text[f"fb_{o.id}"] == to_plain(o.why)
                 n_a += len(labels["response1"])
+                ex = ex_
             elif ex.type in ("classify", "match", "order", "true_false"):
                 assert qtype == "matching_question"
                 adds = [c for c in conds if c.find(f"{QTI}setvar") is not None]
@@ -226,6 +243,7 @@ def check_moodle(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int
     root = etree.fromstring(raw, etree.XMLParser(strip_cdata=False))
     assert root.tag == "quiz"
     by_key = {f"{lid}/{e.id}": (lid, e) for lid, lst in exported(pack, lesson).items() for e in lst}
+    paras = paragraphs(pack)
     cats = {category_path(pack, lsn): lsn.id for lsn in pack.lessons}
     summary: dict[str, list[int]] = {}
     current = None
@@ -248,9 +266,9 @@ def check_moodle(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int
         assert float(q.findtext("defaultgrade")) == ex.points
         general = plain(q.findtext("generalfeedback/text") or "")
         if t == "multichoice":
-            assert ex.type in ("choice", "true_false")
+            assert ex.type in ("choice", "true_false", "highlight")
             ex_ = ex
-            ex = ex.kind.choice_view(ex)  # true_false: a multiple-answer question of its statements
+            ex = ex.kind.choice_view(ex, paras[lid])  # true_false: its statements; highlight: phrases
             assert q.findtext("single") == ("false" if ex.multiple else "true")
             answers = q.findall("answer")
             fr = [float(a.get("fraction")) for a in answers]
@@ -258,7 +276,7 @@ def check_moodle(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int
             texts = [plain(a.findtext("text")) for a in answers]
             right = {to_plain(o.text) for o in ex.options if o.id in ex.answer}
             if ex.multiple:
-                assert abs(sum(f for f in fr if f > 0) - 100) < 0.01
+                assert round(sum(f for f in fr if f > 0) / 100, 2) == 1  # qtype_multichoice's own check
                 assert {t_ for t_, f in zip(texts, fr) if f > 0} == right
             else:
                 assert fr.count(100) == 1 and all(f in (0, 100) for f in fr)
@@ -394,6 +412,7 @@ def parse_gift(source: str) -> list[dict]:
 def check_gift(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]:
     parsed = parse_gift(path.read_text(encoding="utf-8"))
     by_key = {f"{lid}/{e.id}": (lid, e) for lid, lst in exported(pack, lesson).items() for e in lst}
+    paras = paragraphs(pack)
     summary: dict[str, list[int]] = {}
     keys = []
     category = None
@@ -408,14 +427,14 @@ def check_gift(path: Path, pack, lesson=None) -> dict[str, tuple[int, int, int]]
         assert q["meta"]["points"] == ex.points and f"({ex.points} point" in q["name"]
         assert to_plain(ex.prompt) in plain(q["text"])
         if q["type"] == "multichoice":
-            assert ex.type in ("choice", "true_false")
+            assert ex.type in ("choice", "true_false", "highlight")
             ex_ = ex
-            ex = ex.kind.choice_view(ex)  # true_false: a multiple-answer question of its statements
+            ex = ex.kind.choice_view(ex, paras[lid])  # true_false: its statements; highlight: phrases
             assert q["single"] == (not ex.multiple)
             right = {to_plain(o.text) for o in ex.options if o.id in ex.answer}
             assert {plain(a["text"]) for a in q["answers"] if a["weight"] > 0} == right
             if ex.multiple:
-                assert abs(sum(a["weight"] for a in q["answers"] if a["weight"] > 0) - 100) < 0.01
+                assert round(sum(a["weight"] for a in q["answers"] if a["weight"] > 0) / 100, 2) == 1
             assert [plain(a["feedback"]) for a in q["answers"]] == [to_plain(o.why) for o in ex.options]
             n = len(q["answers"])
             carried = plain(q["general"]) + " ".join(plain(a["feedback"]) for a in q["answers"])
@@ -464,15 +483,15 @@ def test_fixture_round_trip(fmt, fixture_pack, fixture_exports) -> None:
     out, _ = fixture_exports
     got = CHECKS[fmt](out / file_name(fixture_pack.info.id, fmt), fixture_pack)
     assert got == expected_summary(fixture_pack)
-    assert got["01-basics"][0] == 7 and got["02-open"] == (3, 0, 11)
+    assert got["01-basics"][0] == 8 and got["02-open"] == (3, 0, 11)  # every exercise, highlight too
 
 
 def test_notes_say_what_is_left_out(fixture_exports) -> None:
     _, notes = fixture_exports
     for fmt in ("qti", "moodle", "gift"):
-        left = [n for n in notes if n.startswith(f"{fmt}: left out ")]
-        assert left == [next(n for n in notes if n.startswith(f"{fmt}: left out 01-basics/b-highlight (highlight): "))]
-        assert any(n.startswith(f"{fmt}: 10 of 11 exercises exported to ") for n in notes)
+        assert not [n for n in notes if n.startswith(f"{fmt}: left out ")]
+        assert any(n.startswith(f"{fmt}: 11 of 11 exercises exported to ") for n in notes)
+        assert any(n.startswith(f"{fmt}: 1 highlight exercise(s) are multiple-answer questions") for n in notes)
     assert any("GIFT has no points" in n for n in notes)
     assert any("no ordering type" in n for n in notes)
 
@@ -513,7 +532,7 @@ def test_cli_one_format(tmp_path) -> None:
     r = CliRunner().invoke(cli_main, ["export", "--lessons", str(FIXTURE), "--format", "gift", "--out", str(tmp_path)])
     assert r.exit_code == 0, r.output
     assert [p.name for p in tmp_path.iterdir()] == ["fixture.gift.txt"]
-    assert "gift: left out 01-basics/b-highlight (highlight)" in r.output
+    assert "gift: 11 of 11 exercises exported" in r.output and "left out" not in r.output
 
 
 def test_special_characters_survive(tmp_path) -> None:
@@ -558,4 +577,182 @@ def test_default_pack_exports_to_all_formats(tmp_path) -> None:
     for fmt, check in CHECKS.items():
         assert check(tmp_path / file_name(pack.info.id, fmt), pack) == expected_summary(pack), fmt
     highlights = sum(ex.type == "highlight" for lsn in pack.lessons for ex in lsn.exercises)
-    assert sum(n.startswith("qti: left out ") for n in notes) == highlights
+    assert highlights == 5 and not any(" left out " in n for n in notes)
+    for fmt in CHECKS:
+        assert any(n.startswith(f"{fmt}: {highlights} highlight exercise(s) are multiple-answer") for n in notes)
+
+
+# ---------------------------------------------------------------- categories: one tree from both Moodle files
+
+GIFT_ESCAPES = [("\\:", "&&058;"), ("\\#", "&&035;"), ("\\=", "&&061;"), ("\\{", "&&123;"), ("\\}", "&&125;"),
+                ("\\~", "&&126;"), ("\\n", "&&010")]
+
+
+def moodle_category_names(path: str) -> list[str]:
+    """What Moodle makes of a category path (qformat_default::split_category_path, then
+    create_category_path: the context token dropped, "top" put first unless it is there)."""
+    names = [n.replace("//", "/").strip() for n in re.split(r"(?<!/)/(?!/)", path)]
+    if re.fullmatch(r"\$[a-z]+\$", names[0]):
+        names = names[1:]
+    if names and (names[0] != "top" or len(names) < 3):
+        names = ["top"] + names
+    return names
+
+
+def gift_category_path(block: str) -> str:
+    """qformat_gift::readquestion on a `$CATEGORY:` block: escapedchar_pre, then the rest of the text."""
+    text = block.strip().replace("\\\\", "&&092;")
+    for esc, placeholder in GIFT_ESCAPES:
+        text = text.replace(esc, placeholder)
+    text = text.replace("&&092;", "\\")
+    assert text.startswith("$CATEGORY:")
+    return text[len("$CATEGORY:"):].strip()
+
+
+def test_gift_and_moodle_xml_fill_one_category_tree(tmp_path) -> None:
+    lessons = tmp_path / "lessons"
+    shutil.copytree(FIXTURE, lessons)
+    pack_title = 'Case: A/B – "tests" ~ = # { } \\\\ \\\\n end/'
+    (lessons / "pack.yml").write_text((lessons / "pack.yml").read_text(encoding="utf-8").replace(
+        'title: "Fixture pack"', "title: '" + pack_title.replace("'", "''") + "'", 1), encoding="utf-8")
+    pack = load_pack(lessons).pack
+    assert pack.info.title == pack_title
+    out = tmp_path / "out"
+    export_pack(pack, out, ["moodle", "gift"], quiet=True)
+    root = etree.parse(str(out / "fixture-moodle.xml")).getroot()
+    xml_paths = [q.findtext("category/text").strip() for q in root.iter("question") if q.get("type") == "category"]
+    gift_paths = [gift_category_path(b) for b in (out / "fixture.gift.txt").read_text(encoding="utf-8").split("\n\n")
+                  if b.startswith("$CATEGORY:")]
+    assert len(xml_paths) == 2 and gift_paths == xml_paths
+    want = [["top", to_plain(pack_title), to_plain(lsn.title)] for lsn in pack.lessons]
+    assert [moodle_category_names(p) for p in xml_paths] == want
+    assert xml_paths[0].startswith("$course$/top/Case: A//B")
+
+
+# ---------------------------------------------------------------- Moodle's grades for multiple answers
+
+def test_moodle_shares_use_moodles_own_values() -> None:
+    from generator.export.common import moodle_shares
+
+    for n in range(1, 21):
+        shares = moodle_shares(n)
+        assert shares is not None and len(shares) == n
+        assert all(s in MOODLE_FRACTIONS for s in shares)
+        assert round(sum(shares) / 100, 2) == 1  # qtype_multichoice's check
+    assert moodle_shares(3) == [33.33333] * 3 and moodle_shares(6) == [16.66667] * 6
+    assert moodle_shares(7) == [14.28571] * 7 and moodle_shares(9) == [11.11111] * 9
+    assert moodle_shares(11) == [10.0] * 9 + [5.0] * 2  # no 1/11 in Moodle's list
+    assert moodle_shares(20) == [5.0] * 20 and moodle_shares(21) is None
+
+
+def moodle_grade(fractions: list[float], picked: list[bool]) -> float:
+    """qtype_multichoice_multi_question::grade_response: the picked fractions added, kept in [0, 1]."""
+    return min(max(0.0, sum(f / 100 for f, p in zip(fractions, picked) if p)), 1.0)
+
+
+def test_multiple_answers_score_as_on_the_site(fixture_pack, fixture_exports) -> None:
+    """Every set of ticks on a choice (several answers) gets in Moodle what the site gives it; a
+    highlight's phrases: the key phrases alone are full marks, ticking everything is 0."""
+    import itertools
+
+    out, _ = fixture_exports
+    root = etree.parse(str(out / file_name("fixture", "moodle"))).getroot()
+    by_key = {f"{lsn.id}/{e.id}": (lsn, e) for lsn in fixture_pack.lessons for e in lsn.exercises}
+    paras = paragraphs(fixture_pack)
+    gift = {q["meta"]["key"]: q for q in parse_gift((out / file_name("fixture", "gift")).read_text(encoding="utf-8"))
+            if "meta" in q}
+    seen = set()
+    for q in root.iter("question"):
+        if q.get("type") != "multichoice" or q.findtext("single") != "false":
+            continue
+        lsn, ex = by_key[q.findtext("idnumber")]
+        fr = [float(a.get("fraction")) for a in q.findall("answer")]
+        assert [a["weight"] for a in gift[q.findtext("idnumber")]["answers"]] == fr  # GIFT: the same weights
+        view = ex.kind.choice_view(ex, paras[lsn.id])
+        ids = [o.id for o in view.options]
+        seen.add(ex.type)
+        if ex.type == "choice":
+            for picked in itertools.product([False, True], repeat=len(ids)):
+                site, _ = ex.kind.score(ex, [i for i, p in zip(ids, picked) if p], {})
+                assert abs(moodle_grade(fr, list(picked)) * ex.points - site) < 0.01, (ex.id, picked)
+        elif ex.type == "highlight":
+            keys = [o.id in view.answer for o in view.options]
+            assert moodle_grade(fr, keys) == 1 and moodle_grade(fr, [True] * len(ids)) == 0
+            site, _ = ex.kind.score(ex, [o.text for o in view.options if o.id in view.answer], paras[lsn.id])
+            assert site == ex.points
+    assert seen == {"choice", "highlight", "true_false"}  # true_false: tick the true statements (not the site's rule)
+
+
+def test_many_right_answers(fixture_pack, tmp_path) -> None:
+    """11 right answers: two of Moodle's grades that add up to 100 %; 21: left out of Moodle and GIFT, with why."""
+    from generator.kinds.choice import Option
+
+    lsn = fixture_pack.lessons[0]
+    i, multi = next((i, e) for i, e in enumerate(lsn.exercises) if e.type == "choice" and e.multiple)
+    try:
+        for n, fine in ((11, True), (21, False)):
+            opts = [Option(id=f"o{k}", text=f"Option {k}", why=f"Why {k}") for k in range(n + 2)]
+            lsn.exercises[i] = multi.model_copy(update={"options": opts, "answer": [o.id for o in opts[:n]]})
+            notes = export_pack(fixture_pack, tmp_path / str(n), quiet=True)
+            left = [x for x in notes if "left out 01-basics/b-multi" in x]
+            if fine:
+                assert not left
+                for fmt, check in CHECKS.items():
+                    check(tmp_path / str(n) / file_name("fixture", fmt), fixture_pack)
+                root = etree.parse(str(tmp_path / str(n) / file_name("fixture", "moodle"))).getroot()
+                q = next(q for q in root.iter("question") if q.findtext("idnumber") == "01-basics/b-multi")
+                assert [a.get("fraction") for a in q.findall("answer")] == ["10"] * 9 + ["5"] * 2 + ["-10"] * 2
+            else:
+                assert [x.split(":")[0] for x in left] == ["moodle", "gift"]
+                assert "cannot share 100 % among 21 right answers" in left[0]
+    finally:
+        lsn.exercises[i] = multi
+
+
+# ---------------------------------------------------------------- highlight: the multiple-answer fallback
+
+def test_highlight_phrases_are_faithful() -> None:
+    """Over every highlight of the default pack and the fixture: the options are the key phrases and
+    phrases of the same paragraph that, by the site's own rule, find no key; same input, same options."""
+    from generator.kinds.highlight import highlight_found
+    from generator.text import normalise
+
+    n = 0
+    for where in (ROOT / "lessons", FIXTURE):
+        pack = load_pack(where).pack
+        paras = paragraphs(pack)
+        for lsn in pack.lessons:
+            for ex in (e for e in lsn.exercises if e.type == "highlight"):
+                n += 1
+                text, keys = paras[lsn.id][ex.paragraph], [a.text for a in ex.answers]
+                view = ex.kind.choice_view(ex, paras[lsn.id])
+                assert view.multiple and [o.text for o in view.options if o.id in view.answer] == sorted(
+                    keys, key=lambda k: normalise(text).find(normalise(k)))
+                others = [o for o in view.options if o.id not in view.answer]
+                assert 2 <= len(others) <= len(keys) + 2
+                for o in others:
+                    phrase = o.text.replace("\\", "")
+                    assert normalise(phrase) in normalise(text), phrase
+                    assert not any(highlight_found(k, [phrase], text, keys) for k in keys), phrase
+                    assert ex.kind.score(ex, [phrase], paras[lsn.id])[0] == 0
+                assert ex.kind.score(ex, keys, paras[lsn.id])[0] == ex.points
+                again = ex.kind.choice_view(ex, paras[lsn.id])
+                assert [(o.id, o.text) for o in again.options] == [(o.id, o.text) for o in view.options]
+    assert n == 6
+
+
+def test_distractor_phrases_rules() -> None:
+    """Cut at punctuation, long clauses in even parts of at most 10 words, each phrase once, no key
+    inside (even at its second occurrence), spread through the paragraph, at most `want`."""
+    from generator.kinds.highlight import distractor_phrases
+
+    para = ('Officials said, "the boat left at noon", officials said. Officials said. The harbour master, who was there '
+            'all day long watching every single boat that came in or went out, said nothing; the boat was gone.')
+    got = distractor_phrases(para, ["the boat"], 10)
+    phrases = [p for _, p in got]
+    assert phrases == ["Officials said", "left at noon", "officials said", "The harbour master",
+                       "who was there all day long watching every", "single boat that came in or went out",
+                       "said nothing", "was gone"]
+    assert [at for at, _ in got] == sorted(at for at, _ in got)
+    assert len(distractor_phrases(para, ["the boat"], 3)) == 3
+    assert distractor_phrases(para, ["the boat"], 3) == distractor_phrases(para, ["the boat"], 3)

@@ -35,6 +35,7 @@ class Question:
     lesson: model.Lesson
     ex: Any
     number: int  # position in the lesson, from 1
+    paragraphs: dict[str, str] = field(default_factory=dict)  # the lesson source's paragraphs: id -> text
 
     @property
     def kind(self) -> str:
@@ -47,6 +48,10 @@ class Question:
     @property
     def key(self) -> str:
         return f"{self.lesson.id}/{self.ex.id}"
+
+    def choice_view(self) -> Any:
+        """The multiple-choice form (multiple, options with id/text/why, answer, explanation)."""
+        return self.ex.kind.choice_view(self.ex, self.paragraphs)
 
 
 @dataclass
@@ -68,16 +73,32 @@ def select(pack: model.Pack, lesson: str | None) -> Selection:
     lessons = [lsn for lsn in pack.lessons if lesson is None or lsn.id == lesson]
     sel = Selection(pack=pack, lessons=lessons)
     for lsn in lessons:
-        sel.questions[lsn.id] = [Question(lsn, ex, i) for i, ex in enumerate(lsn.exercises, start=1)]
+        paras = {p.id: p.text for p in pack.lesson_source(lsn).paragraphs}
+        sel.questions[lsn.id] = [Question(lsn, ex, i, paras) for i, ex in enumerate(lsn.exercises, start=1)]
     return sel
+
+
+def kind_notes(questions: Iterable[Question], fmt: str) -> list[str]:
+    """Each kind's note on how `fmt` carries its exported exercises (`Kind.export_note`)."""
+    counts: dict[str, tuple[Any, int]] = {}
+    for q in questions:
+        kind, n = counts.get(q.kind, (q.ex.kind, 0))
+        counts[q.kind] = (kind, n + 1)
+    notes = [kind.export_note(fmt, FORMAT_NAMES[fmt], n) for kind, n in counts.values()]
+    return [n for n in notes if n]
 
 
 def split(questions: Iterable[Question], fmt: str) -> tuple[list[Question], list[str]]:
     """(exported, a note per question left out, with the reason) for one format."""
     kept, notes = [], []
     for q in questions:
-        if q.form(fmt) is None:
+        form = q.form(fmt)
+        if form is None:
             notes.append(f"{fmt}: left out {q.key} ({q.kind}): {q.ex.kind.left_out_reason(fmt, FORMAT_NAMES[fmt])}")
+        elif form == "multiple_choice" and fmt != "qti" and choice_fractions(q) is None:
+            right = len(q.choice_view().answer)
+            notes.append(f"{fmt}: left out {q.key} ({q.kind}): {FORMAT_NAMES[fmt]} cannot share 100 % among {right} "
+                         "right answers (its smallest grade is 5 %, so 20 at most)")
         else:
             kept.append(q)
     return kept, notes
@@ -155,7 +176,8 @@ def prompt_html(pack: model.Pack, q: Question) -> str:
     """What the student reads: the prompt, the paragraphs shown with it and the kind's own parts."""
     ex = q.ex
     parts = [md(ex.prompt)]
-    parts += [_paragraph_html(pack, q.lesson, pid) for pid in ex.paragraphs]
+    own = [ex.paragraph] if isinstance(getattr(ex, "paragraph", None), str) else []  # highlight: the one to mark
+    parts += [_paragraph_html(pack, q.lesson, pid) for pid in own + [p for p in ex.paragraphs if p not in own]]
     parts += ex.kind.prompt_extra(pack, ex, _helpers())
     return "".join(p for p in parts if p)
 
@@ -188,10 +210,60 @@ def match_pairs(q: Question) -> tuple[list[tuple[str, str, str]], list[tuple[str
     return q.ex.kind.match_pairs(q.ex, _helpers())
 
 
+def _moodle_grade(target: float) -> float | None:
+    """The grade in Moodle's list that is `target` (percent) within Moodle's own match (1e-5 of a fraction)."""
+    return next((f for f in MOODLE_FRACTIONS if abs(f - target) < 0.001), None)
+
+
 def moodle_fraction(share: int) -> float:
-    """100/share as the nearest grade Moodle accepts."""
+    """100/share as the nearest grade Moodle accepts (for the marks a wrong answer takes off)."""
     target = 100.0 / share
     return min(MOODLE_FRACTIONS, key=lambda f: abs(f - target))
+
+
+def moodle_shares(n: int) -> list[float] | None:
+    """Grades (percent, largest first) for `n` right answers of a multiple-answer question, each from
+    Moodle's list, whose sum passes Moodle's check (qtype_multichoice: round(sum of positive fractions,
+    2) == 1). Equal shares where Moodle has 100/n (n = 1–10, 20: 1/3, 1/6, 1/7, 1/9 as Moodle writes
+    them); else (11–19) the two nearest grades that add up, e.g. 11 → nine of 10 % and two of 5 %;
+    None above 20 (the smallest grade is 5 %)."""
+    if n < 1:
+        return None
+    equal = _moodle_grade(100.0 / n)
+    if equal is not None:
+        return [equal] * n
+    positive = [f for f in MOODLE_FRACTIONS if f > 0]
+    best: tuple[float, int, list[float]] | None = None
+    for hi in positive:
+        for lo in positive:
+            if lo >= hi:
+                continue
+            for a in range(1, n):
+                total = a * hi + (n - a) * lo
+                if round(total / 100, 2) == 1:
+                    cand = (hi - lo, -a, [hi] * a + [lo] * (n - a))
+                    if best is None or cand[:2] < best[:2]:
+                        best = cand
+    return best[2] if best else None
+
+
+def choice_fractions(q: Question) -> list[float] | None:
+    """Moodle grades (percent) of each option of a multiple-choice question, in option order:
+    one answer: 100 for the right one, 0 for the others; several: the right ones share 100 %
+    (`moodle_shares`), each wrong one takes off what the kind says a wrong pick costs
+    (`Kind.penalty_share`: for choice, one right answer's worth, as on the site). None when
+    Moodle cannot share 100 % among so many right answers."""
+    c = q.choice_view()
+    if not c.multiple:
+        return [100.0 if o.id in c.answer else 0.0 for o in c.options]
+    right = [o for o in c.options if o.id in c.answer]
+    shares = moodle_shares(len(right))
+    if shares is None:
+        return None
+    n_wrong = len(c.options) - len(right)
+    cost = -moodle_fraction(q.ex.kind.penalty_share(len(right), n_wrong)) if n_wrong else 0.0
+    given = iter(shares)
+    return [next(given) if o.id in c.answer else cost for o in c.options]
 
 
 def fraction_text(value: float) -> str:
@@ -205,11 +277,19 @@ def export_date(pack: model.Pack) -> dt.date:
     return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).date()
 
 
+def category_names(pack: model.Pack, lesson: model.Lesson) -> list[str]:
+    """The question-bank categories of a lesson, outermost first: Moodle's "top", the pack, the lesson."""
+    return ["top"] + [" ".join(plain(t).split()) for t in (pack.info.title, lesson.title)]
+
+
 def category_path(pack: model.Pack, lesson: model.Lesson) -> str:
-    """Moodle category path: pack title / lesson title ('/' inside a name is doubled, as Moodle does)."""
-    def part(text: str) -> str:
-        return plain(text).replace("/", "//")
-    return f"$course$/{part(pack.info.title)}/{part(lesson.title)}"
+    """The lesson's category path as Moodle writes it (qformat_default::assemble_category_path):
+    `$course$/top/<pack title>/<lesson title>`, "/" inside a name doubled, a name starting or ending
+    with "/" padded with a space. Moodle XML and GIFT carry this same path, so both imports fill one tree."""
+    def part(name: str) -> str:
+        name = name.replace("/", "//")
+        return (" " if name.startswith("/") else "") + name + (" " if name.endswith("/") else "")
+    return "/".join(["$course$"] + [part(n) for n in category_names(pack, lesson)])
 
 
 def xml_bytes(root: Any) -> bytes:

@@ -21,9 +21,11 @@ def escape(text: str) -> str:
 
 
 def _category(path: str) -> str:
-    """`$CATEGORY:` lines are not unescaped by Moodle: keep only characters that need no escape."""
-    body = path.removeprefix("$course$/").replace(":", " –")
-    return "$course$/" + " ".join("".join(" " if ch in "~=#{}:\\\n\r" else ch for ch in body).split())
+    r"""The path as it stands on a `$CATEGORY:` line. Moodle's reader returns the rest of that line
+    without parsing it, but after turning `\\` into `\` and `\:` `\#` `\=` `\{` `\}` `\~` `\n`
+    into placeholders it never turns back: so the other characters stay as they are (":" too) and
+    only a backslash is doubled. The path is then the Moodle XML file's, and both fill one tree."""
+    return path.replace("\\", "\\\\")
 
 
 def _question(pack, q: Question) -> str:
@@ -39,16 +41,12 @@ def _question(pack, q: Question) -> str:
     lines: list[str] = []
     general = ""
     if form == "multiple_choice":
-        c = ex.kind.choice_view(ex)  # the choice kind itself; true_false: its statements
-        right = [o for o in c.options if o.id in c.answer]
-        wrong = [o for o in c.options if o.id not in c.answer]
-        for o in c.options:
+        c = q.choice_view()  # the choice kind itself; true_false: its statements; highlight: phrases
+        for o, frac in zip(c.options, common.choice_fractions(q) or []):
             if not c.multiple:
-                mark = "=" if o in right else "~"
-            elif o in right:
-                mark = f"~%{common.fraction_text(common.moodle_fraction(len(right)))}%"
+                mark = "=" if frac == 100 else "~"
             else:
-                mark = f"~%-{common.fraction_text(common.moodle_fraction(len(wrong)))}%"
+                mark = f"~%{common.fraction_text(frac)}%"
             text = common.mdi(o.text)
             if text.startswith("%"):  # would read as a %weight%; GIFT has no escape for it, HTML has
                 text = "&#37;" + text[1:]
@@ -76,10 +74,12 @@ def write(sel: Selection, path) -> tuple[int, list[str]]:
     blocks = [f"// {common.plain(sel.pack.info.title)}: Casefile export (GIFT). It holds answer keys: keep it private."]
     count = 0
     notes: list[str] = []
+    exported: list[Question] = []
     essays = 0
     for lesson in sel.lessons:
         kept, left_out = common.split(sel.questions[lesson.id], "gift")
         notes += left_out
+        exported += kept
         if not kept:
             continue
         blocks.append(f"$CATEGORY: {_category(common.category_path(sel.pack, lesson))}")
@@ -87,6 +87,7 @@ def write(sel: Selection, path) -> tuple[int, list[str]]:
             blocks.append(_question(sel.pack, q))
             count += 1
             essays += q.form("gift") == "essay"
+    notes += common.kind_notes(exported, "gift")
     if count:
         notes.append("gift: GIFT has no points: every question imports worth 1 mark; the points are in each "
                      "question's name (set them in the quiz)")

@@ -64,21 +64,13 @@ def _question(pack, q: Question) -> etree._Element:
     _value(qel, "hidden", 0)
     _value(qel, "idnumber", q.key)
     if kind == "multichoice":
-        c = ex.kind.choice_view(ex)  # the choice kind itself; true_false: its statements
-        right = [o for o in c.options if o.id in c.answer]
-        wrong = [o for o in c.options if o.id not in c.answer]
+        c = q.choice_view()  # the choice kind itself; true_false: its statements; highlight: phrases
         _value(qel, "single", "false" if c.multiple else "true")
         _value(qel, "shuffleanswers", "false")
         _value(qel, "answernumbering", "abc")
         _value(qel, "showstandardinstruction", 0)
         _combined_feedback(qel)
-        for o in c.options:
-            if not c.multiple:
-                frac = 100.0 if o in right else 0.0
-            elif o in right:
-                frac = common.moodle_fraction(len(right))
-            else:
-                frac = -common.moodle_fraction(len(wrong))
+        for o, frac in zip(c.options, common.choice_fractions(q) or []):
             a = _text(qel, "answer", common.mdi(o.text), fraction=common.fraction_text(frac))
             _text(a, "feedback", common.mdi(o.why))
     elif kind == "matching":
@@ -124,10 +116,12 @@ def write(sel: Selection, path: Path) -> tuple[int, list[str]]:
                               .replace("--", "- -")))
     count = 0
     notes: list[str] = []
+    exported: list[Question] = []
     orders = 0
     for lesson in sel.lessons:
         kept, left_out = common.split(sel.questions[lesson.id], "moodle")
         notes += left_out
+        exported += kept
         if not kept:
             continue
         cat = etree.SubElement(root, "question", type="category")
@@ -137,6 +131,7 @@ def write(sel: Selection, path: Path) -> tuple[int, list[str]]:
             root.append(_question(sel.pack, q))
             count += 1
             orders += q.ex.kind.ordered
+    notes += common.kind_notes(exported, "moodle")
     if orders:
         notes.append(f"moodle: {orders} order question(s) use the 'ordering' type, core since Moodle 4.4 "
                      "(an older Moodle without the qtype_ordering plugin rejects the file: use the GIFT file there)")

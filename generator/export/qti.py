@@ -3,8 +3,9 @@
 Layout and vocabulary follow Canvas's own exports (and text2qti's, which Canvas imports): per quiz
 `<ident>/<ident>.xml` (`questestinterop`) and `<ident>/assessment_meta.xml` (Canvas quiz settings),
 both listed in the manifest. Question types: multiple_choice_question, multiple_answers_question,
-matching_question, essay_question. HTML sits in `mattext` as escaped text. The zip is reproducible:
-sorted entries, fixed timestamps.
+matching_question, essay_question. A multiple-answers item's `render_choice` has `maxnumber` (the number
+of options): Canvas' converter (QTIMigrationTool) takes `maxChoices` from it, and 1 without it. HTML
+sits in `mattext` as escaped text. The zip is reproducible: sorted entries, fixed timestamps.
 """
 
 from __future__ import annotations
@@ -78,44 +79,48 @@ def _item(pack, q: Question, section: etree._Element) -> None:
     ex = q.ex
     iid = ident(q.lesson.id, ex.id)
     form = q.form("qti")  # "multiple_choice": the kind has options, answer, multiple; "matching": match_pairs
-    qtype = {"multiple_choice": "multiple_answers_question" if getattr(ex, "multiple", False) else "multiple_choice_question",
+    c = q.choice_view() if form == "multiple_choice" else None  # choice; highlight: phrases of its paragraph
+    qtype = {"multiple_choice": "multiple_answers_question" if c and c.multiple else "multiple_choice_question",
              "matching": "matching_question"}.get(form or "", "essay_question")
     item = _sub(section, "item", ident=iid, title=common.title(q))
     answer_ids = ""
     text = common.prompt_html(pack, q)
     if form == "matching":
         text += ex.kind.matching_hint()
+    elif form == "multiple_choice":
+        text += ex.kind.choice_hint()
     pres = etree.Element("presentation")
     _mattext(pres, text)
     res = etree.Element("resprocessing")
     outcomes = _sub(res, "outcomes")
     _sub(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
     feedbacks: list[tuple[str, str]] = []
-    if form == "multiple_choice":
-        lid = _sub(pres, "response_lid", ident="response1", rcardinality="Multiple" if ex.multiple else "Single")
-        rc = _sub(lid, "render_choice")
-        for o in ex.options:
+    if c is not None:
+        lid = _sub(pres, "response_lid", ident="response1", rcardinality="Multiple" if c.multiple else "Single")
+        # Canvas' converter (QTIMigrationTool) takes maxChoices from maxnumber, else 1: let every option be ticked.
+        rc = _sub(lid, "render_choice", **({"maxnumber": str(len(c.options))} if c.multiple else {}))
+        for o in c.options:
             lab = _sub(rc, "response_label", ident=o.id)
             _mattext(lab, common.mdi(o.text))
-        answer_ids = ",".join(o.id for o in ex.options)
+        answer_ids = ",".join(o.id for o in c.options)
         general = common.md(ex.explanation)
         if general:
             _condition(res, "response1", None, cont="Yes", feedback="general_fb")
             feedbacks.append(("general_fb", general))
-        for o in ex.options:
+        for o in c.options:
             _condition(res, "response1", o.id, cont="Yes", feedback=f"fb_{o.id}")  # never "general_fb"
             feedbacks.append((f"fb_{o.id}", common.mdi(o.why)))
-        if ex.multiple:
+        if c.multiple:
             rc_ = _sub(res, "respcondition", **{"continue": "No"})
             both = _sub(_sub(rc_, "conditionvar"), "and")
-            for o in ex.options:
-                if o.id in ex.answer:
+            for o in c.options:
+                if o.id in c.answer:
                     _sub(both, "varequal", o.id, respident="response1")
                 else:
                     _sub(_sub(both, "not"), "varequal", o.id, respident="response1")
             _sub(rc_, "setvar", "100", action="Set", varname="SCORE")
         else:
-            _condition(res, "response1", ex.answer[0], cont="No", score=("Set", "100"))
+            _condition(res, "response1", c.answer[0], cont="No", score=("Set", "100"))
     elif form == "matching":
         pairs, rights = common.match_pairs(q)
         share = 100 / len(pairs)
@@ -236,10 +241,12 @@ def write(sel: Selection, path: Path) -> tuple[int, list[str]]:
     quizzes: list[tuple[str, str]] = []
     count = 0
     notes: list[str] = []
+    exported: list[Question] = []
     orders = 0
     for lesson in sel.lessons:
         kept, left_out = common.split(sel.questions[lesson.id], "qti")
         notes += left_out
+        exported += kept
         if not kept:
             continue
         aid = ident(sel.pack.info.id, lesson.id)
@@ -250,6 +257,7 @@ def write(sel: Selection, path: Path) -> tuple[int, list[str]]:
         count += len(kept)
         orders += sum(q.ex.kind.ordered for q in kept)
     files["imsmanifest.xml"] = _manifest(sel.pack, quizzes)
+    notes += common.kind_notes(exported, "qti")
     if orders:
         notes.append(f"qti: Canvas Classic Quizzes have no ordering type: {orders} order question(s) are matching "
                      "questions (each item to its position)")

@@ -238,9 +238,19 @@ class Kind:
         or None (left out: `left_out_reason` says why)."""
         return "essay"
 
-    def choice_view(self, ex: Any) -> Any:
-        """Multiple-choice form: an object with multiple, options (id, text, why), answer, explanation."""
+    def choice_view(self, ex: Any, paragraphs: dict[str, str] | None = None) -> Any:
+        """Multiple-choice form: an object with multiple, options (id, text, why), answer, explanation.
+        `paragraphs`: the lesson source's paragraph texts by id (highlight draws its phrases from them)."""
         return ex
+
+    def penalty_share(self, right: int, wrong: int) -> int:
+        """Multiple-answer exports (Moodle XML, GIFT): each wrong option ticked takes 1/N of the
+        marks off; N. By default the wrong options share 100 % (ticking every option scores 0)."""
+        return wrong
+
+    def export_note(self, fmt: str, format_name: str, count: int) -> str | None:
+        """What the export notes say about how `fmt` carries this kind's `count` exercises, if anything."""
+        return None
 
     def choice_hint(self) -> str:
         """HTML added to the prompt where the kind is exported as multiple choice."""

@@ -83,6 +83,9 @@ class Choice(Kind):
     def export_form(self, fmt: str, ex: Any = None) -> str | None:
         return "multiple_choice"
 
+    def penalty_share(self, right: int, wrong: int) -> int:
+        return right  # a wrong pick cancels a right one, as `score` counts (ANSWERS.md)
+
 
 
 KIND = Choice()

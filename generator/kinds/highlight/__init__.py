@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from types import SimpleNamespace
 from typing import Any, Literal
 
 from pydantic import Field
@@ -77,11 +79,100 @@ class Highlight(Kind):
                 lines.append(Line(None, f"Also marked “{s}” (no points taken off)."))
         return round2(ex.points * n / len(ex.answers)), lines
 
+    # -------------------------------------------------------------- exports: a multiple-answer fallback
+    # No LMS format has "mark the words": the exports ask the student to tick, among phrases of the
+    # paragraph, every one the prompt asks for. The options are the key phrases and other phrases of the
+    # same paragraph (its clauses, cut at punctuation, that no key overlaps), in the paragraph's order.
     def export_form(self, fmt: str, ex: Any = None) -> str | None:
-        return None
+        return "multiple_choice"
 
-    def left_out_reason(self, fmt: str, format_name: str) -> str:
-        return f"{format_name} has no question type for marking words in a paragraph"
+    def choice_view(self, ex: Any, paragraphs: dict[str, str] | None = None) -> Any:
+        keys = [a.text for a in ex.answers]
+        text = (paragraphs or {}).get(ex.paragraph, "")
+        placed = [(_first(a.text, text), a.text, a.why, True) for a in ex.answers]
+        placed += [(at, p, DISTRACTOR_WHY, False) for at, p in distractor_phrases(text, keys, len(keys) + 2)]
+        placed.sort(key=lambda t: t[0])
+        options = [SimpleNamespace(id=f"h{i}", text=t if key else _md_literal(t), why=why)
+                   for i, (_, t, why, key) in enumerate(placed, start=1)]
+        return SimpleNamespace(multiple=True, options=options, explanation=ex.explanation,
+                               answer=[o.id for o, (_, _, _, key) in zip(options, placed) if key])
+
+    def choice_hint(self) -> str:
+        return "<p>Each option is a phrase of the paragraph: tick every phrase the question asks you to highlight.</p>"
+
+    def penalty_share(self, right: int, wrong: int) -> int:
+        # The site takes nothing off for extra marks, but marking the whole paragraph finds nothing:
+        # here each other phrase ticked takes 1/wrong off, so ticking every option scores 0.
+        return wrong
+
+    def export_note(self, fmt: str, format_name: str, count: int) -> str | None:
+        if fmt == "qti":
+            return (f"qti: {count} highlight exercise(s) are multiple-answer questions over phrases of their paragraph "
+                    "(the key phrases and others from it); Canvas scores them its own way: each key phrase ticked earns "
+                    "its share of the points, each other phrase ticked takes as much off (on the site extra marks "
+                    "cost nothing)")
+        return (f"{fmt}: {count} highlight exercise(s) are multiple-answer questions over phrases of their paragraph "
+                "(the key phrases and others from it): the key phrases share the marks, each other phrase ticked "
+                "takes off its share of 100 % among the other phrases, so ticking every option scores 0 "
+                "(on the site extra marks cost nothing, but marking the whole paragraph finds nothing)")
+
+
+DISTRACTOR_WHY = "Not one of the phrases the question asks for."
+_CUT = re.compile(r"[,;:.!?()\[\]\"“”«»…]+|\s[-–—]+\s|[–—]")
+_MAX_WORDS = 10
+
+
+def _first(phrase: str, text: str) -> int:
+    at = occurrences(normalise(phrase), normalise(text))
+    return at[0] if at else len(text)
+
+
+def _md_literal(text: str) -> str:
+    """Paragraph text as Markdown that renders as itself (the paragraph is plain text)."""
+    return re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", text)
+
+
+def distractor_phrases(paragraph: str, keys: list[str], want: int) -> list[tuple[int, str]]:
+    """Up to `want` (position, phrase) of the paragraph that no key span overlaps and that, by the
+    site's rule (`highlight_found`), find no key: the paragraph with every occurrence of every key
+    taken out, cut at punctuation, clauses over 10 words cut into even parts; phrases of two words
+    or more first, then single words of four letters or more; spread evenly through the paragraph.
+    Positions are in the white-space-folded text. Deterministic: the same paragraph and keys give
+    the same phrases."""
+    text = normalise(paragraph)
+    covered = sorted((b, b + len(k)) for k in map(normalise, keys) for b in occurrences(k, text))
+    gaps, start = [], 0
+    for b, e in covered:
+        if b > start:
+            gaps.append((start, text[start:b]))
+        start = max(start, e)
+    gaps.append((start, text[start:]))
+    long, short = [], []
+    for offset, gap in gaps:
+        pos = 0
+        for piece in _CUT.split(gap):
+            at = gap.find(piece, pos)
+            pos = at + len(piece)
+            words = [(m.start(), m.group()) for m in re.finditer(r"\S+", piece)]
+            if not words or not any(ch.isalnum() for ch in piece):
+                continue
+            size = -(-len(words) // -(-len(words) // _MAX_WORDS))  # even parts of at most 10 words
+            for i in range(0, len(words), size):
+                part = words[i:i + size]
+                cand = (offset + at + part[0][0], " ".join(w for _, w in part))
+                if len(part) >= 2:
+                    long.append(cand)
+                elif len(cand[1]) >= 4:
+                    short.append(cand)
+    seen: set[str] = set()
+    finds_nothing = [c for c in long + short if c[1] not in seen and not seen.add(c[1])
+                     and not any(highlight_found(k, [c[1]], paragraph, keys) for k in keys)]  # once each
+    pool = [c for c in finds_nothing if c in long]
+    pool += [c for c in finds_nothing if c not in long][:max(0, want - len(pool))]
+    pool.sort()
+    if len(pool) > want:
+        pool = [pool[(2 * i + 1) * len(pool) // (2 * want)] for i in range(want)]
+    return pool
 
 
 KIND = Highlight()

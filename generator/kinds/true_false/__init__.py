@@ -68,7 +68,7 @@ class TrueFalse(Kind):
         return (f"{format_name} carries a true-or-false list as a multiple-answer question, which needs at least "
                 "one true statement")
 
-    def choice_view(self, ex: Any) -> Any:
+    def choice_view(self, ex: Any, paragraphs: dict[str, str] | None = None) -> Any:
         return SimpleNamespace(multiple=True, options=ex.statements, explanation=ex.explanation,
                                answer=[s.id for s in ex.statements if s.answer])
 
