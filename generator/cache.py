@@ -29,7 +29,8 @@ and for many small entries (author text: one file per entry would cost more than
 
 A Table reads its namespace's files once per process, on first use, and writes what was added as one
 new file when the process ends (also in forked and ProcessPoolExecutor workers), or on `flush()`.
-When a namespace has gathered many files, the next reader merges them into one.
+When a namespace has gathered several files (or many duplicate entries), the next reader merges
+them into one.
 
 Key parts may be str, bytes, int, float, bool, None, and lists, tuples or dicts of those. Put in
 them everything the output depends on that is not a library version: the input data, the options,
@@ -45,16 +46,18 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import platform
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Iterable
 
-# The libraries whose versions shape generated output: a new version of one of them is a new cache.
-LIBRARIES = ("casefile", "markdown", "pymdown-extensions", "nh3", "jinja2", "mkdocs", "mkdocs-material")
+# The libraries whose versions shape generated output: a new version of one of them (or of Python)
+# is a new cache.
+LIBRARIES = ("casefile", "markdown", "pymdown-extensions", "nh3", "jinja2", "mkdocs", "mkdocs-material", "typst")
 MAX_BYTES = 200 * 1024 * 1024
 MAGIC = b"casefile-cache 1\n"
-_MERGE_AT = 8  # a Table namespace with this many files is merged into one by the next reader
+_MERGE_AT = 4  # a Table namespace with this many files (or many duplicates) is merged by the next reader
 _lock = threading.RLock()
 
 
@@ -79,8 +82,8 @@ def max_bytes() -> int:
 
 @functools.cache
 def versions() -> tuple[tuple[str, str], ...]:
-    """(library, version) for every library in LIBRARIES: part of every key."""
-    out = []
+    """(library, version) for Python and every library in LIBRARIES: part of every key."""
+    out = [("python", platform.python_version())]
     for name in LIBRARIES:
         try:
             out.append((name, importlib.metadata.version(name)))
@@ -286,6 +289,7 @@ class Table:
         if not enabled():
             return
         files = sorted(self._dir().glob("*.json"))
+        read = 0
         for path in files:
             payload = _read(path)
             if payload is None:
@@ -297,10 +301,13 @@ class Table:
                 continue
             if isinstance(data, dict):
                 self._values.update((k, v) for k, v in data.items() if isinstance(v, str))
-        if len(files) >= _MERGE_AT:
-            self._write_file(self._values)
+                read += len(data)
+        # Processes that ran at once wrote the same entries: merge, so later readers read each once.
+        if len(files) >= _MERGE_AT or (len(files) > 1 and read > 1.5 * len(self._values)):
+            merged = self._write_file(self._values)
             for path in files:
-                _remove(path)
+                if path != merged:
+                    _remove(path)
 
     def get(self, key_parts: Iterable[Any]) -> str | None:
         """The stored value for these key parts, or None."""
@@ -328,10 +335,11 @@ class Table:
         with _lock:
             self._values, self._new, self._loaded = {}, {}, False
 
-    def _write_file(self, entries: dict[str, str]) -> None:
+    def _write_file(self, entries: dict[str, str]) -> Path:
         payload = json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-        name = hashlib.sha256(payload).hexdigest()[:24] + ".json"  # same entries, same file
-        _write(self._dir() / name, payload)
+        path = self._dir() / (hashlib.sha256(payload).hexdigest()[:24] + ".json")  # same entries, same file
+        _write(path, payload)
+        return path
 
 
 def flush_all() -> None:

@@ -242,3 +242,29 @@ def test_cached_conversions_equal_uncached(cache_dir: Path) -> None:
     for s in samples:  # now read back from disk
         assert text.to_html(s) == fresh(text.to_html, s)
         assert text.to_plain(s) == fresh(text.to_plain, s)
+
+
+def test_merging_files_keeps_every_entry(cache_dir: Path) -> None:
+    a, b = cache.Table("merge", code="c"), cache.Table("merge", code="c")  # two processes at once
+    assert a.get([0]) is None and b.get([0]) is None
+    for i in range(10):
+        a.put([i], str(i))
+        b.put([i], str(i))
+    b.put([10], "10")
+    a.flush()
+    b.flush()
+    c = cache.Table("merge", code="c")  # sees 2 files, 21 entries for 11 keys: merges them
+    assert all(c.get([i]) == str(i) for i in range(11))
+    assert len(list(cache_dir.glob("merge/*/*.json"))) == 1
+    d = cache.Table("merge", code="c")
+    assert all(d.get([i]) == str(i) for i in range(11))
+    # A merge whose result is one of the files it merges keeps that file.
+    e = cache.Table("merge", code="c")
+    assert e.get([0]) == "0"
+    e._write_file({e._key([i]): str(i) for i in range(7)})  # a second file, all duplicates
+    assert len(list(cache_dir.glob("merge/*/*.json"))) == 2
+    f = cache.Table("merge", code="c")
+    assert all(f.get([i]) == str(i) for i in range(11))
+    assert len(list(cache_dir.glob("merge/*/*.json"))) == 1
+    g = cache.Table("merge", code="c")
+    assert all(g.get([i]) == str(i) for i in range(11))
