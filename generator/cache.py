@@ -12,6 +12,11 @@ files first. Every file is written to a temporary name and renamed into place, a
 checksum of its payload: a damaged, truncated or foreign file is ignored (and removed), never fatal,
 and never served. Several processes may read and write at once.
 
+Every file is sealed with an HMAC under a key kept outside the folder (`key_file()`, made on first
+use), so a cache folder that came with someone else's project (a zip, a shared drive) is ignored
+rather than trusted: its entries could otherwise put unsanitized HTML into pages. The folder holds
+teacher-only text (keys, notes): keep it with the lessons, never publish it.
+
 The API, for single outputs (a page, a PDF: one file each):
 
     from generator import cache
@@ -43,6 +48,7 @@ from __future__ import annotations
 import atexit
 import functools
 import hashlib
+import hmac
 import importlib.metadata
 import json
 import os
@@ -143,17 +149,60 @@ def key(namespace: str, key_parts: Iterable[Any]) -> str:
 
 # ---------------------------------------------------------------- files
 
+def key_file() -> Path:
+    """This machine's secret cache key: `$XDG_CACHE_HOME/casefile/cache-key` (~/.cache/...)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "casefile" / "cache-key"
+
+
+def _secret() -> bytes | None:
+    return _secret_at(str(key_file()))
+
+
+@functools.cache
+def _secret_at(path: str) -> bytes | None:
+    """Read the key, or make one (32 random bytes; two processes at once agree on the first)."""
+    p = Path(path)
+    try:
+        if p.exists():
+            data = p.read_bytes()
+            return data if len(data) == 32 else None
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=p.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(os.urandom(32))
+        try:
+            os.link(tmp, p)  # fails if another process made it first: then use theirs
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        data = p.read_bytes()
+        return data if len(data) == 32 else None
+    except OSError:
+        return None  # no key, no persistent cache: only slower
+
+
+def _mac(payload: bytes) -> bytes | None:
+    secret = _secret()
+    return None if secret is None else hmac.new(secret, payload, hashlib.sha256).hexdigest().encode()
+
+
 def _seal(payload: bytes) -> bytes:
-    return MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+    mac = _mac(payload)
+    if mac is None:
+        raise OSError("no cache key")
+    return MAGIC + mac + b"\n" + payload
 
 
 def _open(data: bytes) -> bytes | None:
-    """The payload of a cache file, or None if the file is not one of ours or is damaged."""
+    """The payload of a cache file, or None if the file is damaged or was not written on this machine."""
     head = len(MAGIC)
     if not data.startswith(MAGIC) or len(data) < head + 65 or data[head + 64:head + 65] != b"\n":
         return None
     payload = data[head + 65:]
-    if hashlib.sha256(payload).hexdigest().encode() != data[head:head + 64]:
+    mac = _mac(payload)
+    if mac is None or not hmac.compare_digest(mac, data[head:head + 64]):
         return None
     return payload
 
@@ -179,11 +228,12 @@ def _remove(path: Path) -> None:
 def _write(path: Path, payload: bytes) -> None:
     """Write atomically: a temporary file in the same folder, renamed into place."""
     try:
+        sealed = _seal(payload)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(_seal(payload))
+                fh.write(sealed)
             os.replace(tmp, path)
         except BaseException:
             _remove(Path(tmp))

@@ -22,6 +22,7 @@ POISON = "<p>POISON from the cache</p>"
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     d = tmp_path / "cache"
     monkeypatch.setenv("CASEFILE_CACHE_DIR", str(d))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))  # this "machine's" key
     monkeypatch.delenv("CASEFILE_CACHE", raising=False)
     text._memo.clear_memory()
     yield d
@@ -113,6 +114,24 @@ def test_corrupted_files_are_ignored_not_fatal(cache_dir: Path) -> None:
     extra.write_bytes(cache._seal(b"[1, 2, 3]"))  # valid file, wrong shape
     assert text.to_html("Some *text*") == "<p>Some <em>text</em></p>"
     assert not seg.exists()  # a damaged file is removed
+
+
+def test_a_cache_folder_from_another_machine_is_ignored(cache_dir: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Someone else's project folder comes with a .casefile-cache/ full of script: never served.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "their-machine"))
+    cache.put("pages", ["k"], b"<script>alert(1)</script>")
+    text.to_html("Some *text*")
+    poison_tables(cache_dir)
+    assert text.to_html("Some *text*") == POISON  # on their machine, their cache is used
+    text._memo.clear_memory()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))  # back on ours
+    assert cache.get("pages", ["k"]) is None
+    assert text.to_html("Some *text*") == "<p>Some <em>text</em></p>"
+    assert (tmp_path / "home-cache" / "casefile" / "cache-key").stat().st_size == 32
+    monkeypatch.setenv("XDG_CACHE_HOME", "/proc/no-such-place")  # no key can be made: no cache, no failure
+    cache.put("pages", ["k2"], b"x")
+    assert cache.get("pages", ["k2"]) is None
 
 
 def test_eviction_removes_least_recently_used_first(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -222,6 +241,7 @@ def test_author_text_new_library_version_or_code_is_a_new_cache(cache_dir: Path,
         assert text.to_html(base) == "<p>Some <strong>bold</strong> words</p>", name
     monkeypatch.undo()
     monkeypatch.setenv("CASEFILE_CACHE_DIR", str(cache_dir))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_dir.parent / "home-cache"))
     monkeypatch.setattr(text, "_memo", cache.Table("text", code=code + "changed"))  # text.py edited
     assert text.to_html(base) == "<p>Some <strong>bold</strong> words</p>"
     monkeypatch.setattr(text, "_memo", cache.Table("text", code=code))
