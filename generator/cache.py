@@ -8,13 +8,11 @@ The folder is `.casefile-cache/` in the current directory (ignored by git, safe 
 time, also while a build runs), or `$CASEFILE_CACHE_DIR`. `CASEFILE_CACHE=0` turns the persistent
 cache off (nothing is read or written; `Table` still memoises in memory). The folder is kept under
 `MAX_BYTES` (200 MB, `$CASEFILE_CACHE_MAX_MB` to change it) by deleting the least recently used
-files first. Every file is written to a temporary name and renamed into place, and carries a
-checksum of its payload: a damaged, truncated or foreign file is ignored (and removed), never fatal,
-and never served. Several processes may read and write at once.
-
-Every file is sealed with an HMAC under a key kept outside the folder (`key_file()`, made on first
-use), so a cache folder that came with someone else's project (a zip, a shared drive) is ignored
-rather than trusted: its entries could otherwise put unsanitized HTML into pages. The folder holds
+files first. Every file is written to a temporary name and renamed into place, and is sealed with
+an HMAC of its payload under a key kept outside the folder (`key_file()`, made on first use): a
+damaged, truncated or foreign file is ignored (and removed), never fatal, and never served. So a
+cache folder that came with someone else's project (a zip, a shared drive) is not trusted: its
+entries could otherwise put unsanitized HTML into pages. Several processes may read and write at once. The folder holds
 teacher-only text (keys, notes): keep it with the lessons, never publish it.
 
 The API, for single outputs (a page, a PDF: one file each):
