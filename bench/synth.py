@@ -1,6 +1,6 @@
 """A synthetic lesson pack of any size, for the benchmarks.
 
-`make_pack(dest, n_lessons)` writes a valid pack folder (it passes `generator.load.load_pack`):
+`make_pack(dest, n_lessons)` writes a valid pack folder (it passes `casefile check`):
 a long source (300 numbered paragraphs of plausible news prose by default), a claim register whose
 quotes are exact spans of the source, references, a glossary, and N lessons that each use every
 exercise kind (single and multiple choice, classify, highlight, order, match, short answer, claim
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import random
 import shutil
 from pathlib import Path
@@ -112,9 +111,7 @@ def _dump(data: Any, path: Path) -> None:
     y = YAML(typ="rt")
     y.width = 100
     y.indent(mapping=2, sequence=4, offset=2)
-    buf = io.StringIO()
-    y.dump(data, buf)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    y.dump(data, path)
 
 
 def _rubric(r: random.Random, n: int = 2) -> dict[str, Any]:
@@ -206,13 +203,10 @@ def lesson_file(i: int) -> str:
     return f"{i % 100:02d}-lesson-{i:04d}"
 
 
-def make_pack(dest: Path, n_lessons: int, *, seed: int = 1, paragraphs: int = 300,
-              claims: int | None = None, terms: int | None = None, references: int | None = None) -> Path:
+def make_pack(dest: Path, n_lessons: int, *, seed: int = 1, paragraphs: int = 300) -> Path:
     """Write a valid pack of n_lessons lessons into dest (replaced if it exists). Returns dest."""
     r = random.Random(seed)
-    claims = claims if claims is not None else max(20, 2 * n_lessons)
-    terms = terms if terms is not None else 40 + n_lessons // 5
-    references = references if references is not None else 10 + n_lessons // 2
+    claims, terms, references = max(20, 2 * n_lessons), 40 + n_lessons // 5, 10 + n_lessons // 2
     if dest.exists():
         shutil.rmtree(dest)
     (dest / "sources").mkdir(parents=True)

@@ -3,6 +3,11 @@
 Every piece of author text goes through here, for the site, handouts and exports alike, so one
 sanitizer (nh3) decides what markup survives. Inline quotes of the source, written
 `[[p12|exact words]]`, become a quotation with a link to the numbered paragraph.
+
+Conversions are memoised: in this process by (text, options), and across processes and builds in
+the `text` namespace of the content cache (generator/cache.py), keyed also by this file's bytes and
+the versions of Markdown and nh3. Inline quotes are replaced before the lookup, so the links they
+make (which depend on the page) are part of the key.
 """
 
 from __future__ import annotations
@@ -10,10 +15,13 @@ from __future__ import annotations
 import functools
 import html
 import re
+from pathlib import Path
 from typing import Callable
 
 import markdown as _markdown
 import nh3
+
+from . import cache
 
 # An inline quote of a source in any Markdown field: [[p12|exact words]] or [[source-id:p12|exact words]]
 INLINE_QUOTE = re.compile(r"\[\[(?:(?P<src>[a-z0-9][a-z0-9_-]*):)?(?P<para>p\d+)\|(?P<text>(?:[^\]]|\](?!\]))+?)\]\]")
@@ -27,6 +35,8 @@ def normalise(text: str) -> str:
 
 def quote_in(quote: str, paragraph: str) -> bool:
     return normalise(quote) in normalise(paragraph)
+
+_memo = cache.Table("text", code=cache.fingerprint(Path(__file__)))
 
 # Tags and attributes author text may keep. Generated markup (exercise forms) is ours and trusted;
 # this list applies to what lesson writers type.
@@ -71,7 +81,17 @@ def to_html(text: str | None, para_link: ParaLink | None = None, *, inline: bool
     """Markdown to sanitized HTML. `inline` drops the wrapping <p> of a one-paragraph text."""
     if not text:
         return ""
-    out = _md().reset().convert(_quotes_to_html(text, para_link))
+    prepped = _quotes_to_html(text, para_link)
+    parts = ("html", prepped, inline)
+    out = _memo.get(parts)
+    if out is None:
+        out = _html(prepped, inline)
+        _memo.put(parts, out)
+    return out
+
+
+def _html(prepped: str, inline: bool) -> str:
+    out = _md().reset().convert(prepped)
     out = clean(out).strip()
     if inline and out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
@@ -79,13 +99,23 @@ def to_html(text: str | None, para_link: ParaLink | None = None, *, inline: bool
     return out.replace("\n", " ")
 
 
+@functools.cache
+def _md_plain() -> _markdown.Markdown:
+    return _markdown.Markdown()
+
+
 def to_plain(text: str | None) -> str:
     """Markdown to plain text (for GIFT titles, PDFs' metadata, CSV headers)."""
     if not text:
         return ""
     text = INLINE_QUOTE.sub(lambda m: f"“{m['text']}” (¶{m['para'][1:]})", text)
-    out = nh3.clean(_markdown.markdown(text), tags=set())
-    return html.unescape(re.sub(r"\s+", " ", out)).strip()
+    parts = ("plain", text)
+    out = _memo.get(parts)
+    if out is None:
+        out = nh3.clean(_md_plain().reset().convert(text), tags=set())
+        out = html.unescape(re.sub(r"\s+", " ", out)).strip()
+        _memo.put(parts, out)
+    return out
 
 
 def md_escape(text: str) -> str:
