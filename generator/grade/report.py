@@ -1,11 +1,15 @@
 """One HTML report per student: every exercise of the lessons handed in, in pack order, right or
 wrong and why; open answers under their rubric and model answer. Written by an autoescaping Jinja2
 template (templates/grade/report.html.j2 and each open kind's report.j2): student text is escaped,
-author text goes through text.py's sanitizer."""
+author text goes through text.py's sanitizer. Defence in depth (issue 12.2): each report carries a
+Content-Security-Policy <meta> tag that allows no script at all, no outside request and only its own
+<style> (by its SHA-256), so a script that got past the escaping would still not run."""
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 
 import jinja2
 from markupsafe import Markup
@@ -23,6 +27,15 @@ table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}th,td{border:1px s
 @media print{body{margin:0;max-width:none}h2{break-before:auto}section{break-inside:avoid}}"""
 
 
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+# No script, no request (images, fonts, frames, forms, base) — only the report's own <style>.
+CSP = (f"default-src 'none'; script-src 'none'; style-src {_sha256(CSS)}; img-src 'none'; font-src 'none'; "
+       "connect-src 'none'; frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'")
+
+
 @functools.cache
 def env() -> jinja2.Environment:
     e = jinja2.Environment(
@@ -31,7 +44,7 @@ def env() -> jinja2.Environment:
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=False,
     )
     e.globals.update(md=lambda t: Markup(to_html(t)), mdi=lambda t: Markup(to_html(t, inline=True)),
-                     plain=to_plain, fmt=fmt, css=Markup(CSS))
+                     plain=to_plain, fmt=fmt, css=Markup(CSS), csp=Markup(CSP))  # constants, no quotes
     return e
 
 
@@ -44,4 +57,4 @@ def report_html(pack: model.Pack, st: Student) -> str:
         open_points=sum(r.ex.points for r in opens), claim_quote=lambda cid: quotes.get(cid, cid)) + "\n"
 
 
-__all__ = ["CSS", "report_html"]
+__all__ = ["CSP", "CSS", "report_html"]
