@@ -63,6 +63,14 @@ class Site:
     handouts: dict[str, str] = field(default_factory=dict)
 
 
+def attr_value(value: object) -> str:
+    """Text for an HTML attribute value inside a Markdown page: every character but letters, digits
+    and spaces as a numeric character reference, so neither HTML (quotes, <) nor Markdown (links
+    and images `![x](javascript:…)`, emphasis, `{: attr_list }`, line breaks) can act on it. The
+    browser decodes the references, so scripts read the value as written (issue 12.7)."""
+    return "".join(ch if ch.isalnum() or ch == " " else f"&#{ord(ch)};" for ch in str(value))
+
+
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         # the site's templates, then the kinds' own (generator/kinds/<kind>/form.j2, key.j2)
@@ -76,7 +84,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters["esc"] = md_escape
     env.filters["plain"] = to_plain
-    env.filters["attr"] = lambda s: jinja2.utils.markupsafe.escape(str(s))
+    env.filters["attr"] = attr_value
     env.globals["KIND_LABEL"] = KIND_LABEL
     env.globals["kind_label"] = kind_label
     env.globals["ACTIVITY_LABEL"] = ACTIVITY_LABEL

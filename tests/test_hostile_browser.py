@@ -323,7 +323,7 @@ def assert_runs_nothing(browser, pages: list[Path]) -> int:
 
 
 _BUILDS = {"n": 0}
-SETTINGS = dict(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "3")), deadline=None, derandomize=True,
+SETTINGS = dict(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "4")), deadline=None, derandomize=True,
                 database=None, suppress_health_check=list(HealthCheck),
                 phases=[Phase.explicit, Phase.generate])  # no shrinking: each example is a full build
 
