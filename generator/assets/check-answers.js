@@ -177,7 +177,7 @@
         var wrap = el("div", null, { "class": "cf-grader-scroll" });
         var table = el("table", null, { tabindex: "0", "aria-label": "Scores per student and exercise (as in gradebook.csv)" });
         var thead = el("thead"), tr = el("tr"), tbody = el("tbody");
-        key.header.forEach(function (h) { tr.appendChild(el("th", h, { scope: "col" })); });
+        key.header.forEach(function (h) { tr.appendChild(el("th", h, { scope: "col", "class": "cf-nowrap" })); });
         thead.appendChild(tr);
         g.rows.forEach(function (r) {
           var row = el("tr");
