@@ -369,3 +369,34 @@ def test_hostile_pack_runs_nothing_in_either_edition_nor_in_a_grade_report(brows
         assert assert_runs_nothing(browser, reports) == len(reports)
     finally:
         shutil.rmtree(pack.parent, ignore_errors=True)
+
+
+def test_template_and_typst_code_in_every_field_comes_out_as_text(project: Path) -> None:
+    """The same Jinja and Typst payloads in every text field at once, with handouts: the code is
+    printed as written (in pages and PDFs) and never evaluated, and the file `#read` names is not read."""
+    from generator.build import build
+
+    jinja, typst = PAYLOADS[12].format(t="x"), PAYLOADS[13].format(t="x")
+    files = copy.deepcopy(ORIGINAL)
+    for (name, path), how in accepts().items():
+        if how == "append" and {PAYLOADS[12], PAYLOADS[13]} <= set(payloads_by_file()[name]):
+            put(files[name], path, get(files[name], path) + " " + jinja + " " + typst)
+    pack = fresh_pack()
+    try:
+        write_pack(pack, files)
+        assert passes_check(pack)
+        out = pack.parent / "site"
+        build(pack, out, config_file=project / "mkdocs.yml", handouts=True, exports=False, quiet=True)
+        pdf_text, html_text = "", ""
+        for path, text in texts(out):
+            for marker in RUN_MARKERS:
+                assert marker not in text, f"{path.relative_to(out)} holds {marker!r}: pack code was evaluated"
+            if path.suffix == ".pdf":
+                pdf_text += text
+            elif path.suffix == ".html":
+                html_text += text
+        folded = re.sub(r"\s+", "", pdf_text)
+        assert '#read("../secret.txt")' in folded.replace("“", '"').replace("”", '"'), "the Typst code is printed as text"
+        assert "'pwn' ~ 'ed-tpl'" in html_text.replace("&#39;", "'").replace("&#x27;", "'"), "the Jinja code is shown as text"
+    finally:
+        shutil.rmtree(pack.parent, ignore_errors=True)
