@@ -30,7 +30,8 @@ HANDOUT_JOBS = int(os.environ.get("CASEFILE_HANDOUT_JOBS", "2"))
 class BuildResult:
     out: Path
     built: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # MkDocs' warnings: things to fix
+    export_notes: list[str] = field(default_factory=list)  # what each LMS format left out or carries differently
 
 
 class BuildError(Exception):
@@ -200,7 +201,7 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
             result.built.append("handouts")
         result.built += list(editions)
         if exports:
-            result.notes += export_notes if export_notes is not None else (run_exports() or [])
+            result.export_notes += export_notes if export_notes is not None else (run_exports() or [])
             result.built.append("exports")
         _swap(tmp, out, result.built)
     finally:
@@ -208,9 +209,11 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
     return result
 
 
-def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tuple[Edition, ...] = EDITIONS) -> list[Path]:
+def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tuple[Edition, ...] = EDITIONS,
+                   handouts: Path | None = None) -> list[Path]:
     """`--markdown-out`: the generated pages, the visible hand-written pages and a ready mkdocs.yml,
-    per edition, for any engine that reads MkDocs projects (no casefile plugin needed)."""
+    per edition, for any engine that reads MkDocs projects (no casefile plugin needed). `handouts`:
+    a folder of made PDFs (site/handouts); the pages link those the edition may have, copied in."""
     from ruamel.yaml import YAML
 
     from .docs_pages import doc_nav, scan_docs
@@ -233,10 +236,14 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
                 if f.is_file() and rel not in hidden:
                     (docs / rel).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(f, docs / rel)
-        renderer = Renderer(loaded.pack, edition)
+        renderer = Renderer(loaded.pack, edition, _made_handouts(loaded.pack, handouts))
         for page in renderer.pages():
             (docs / page.uri).parent.mkdir(parents=True, exist_ok=True)
             (docs / page.uri).write_text(page.markdown, encoding="utf-8")
+        if handouts is not None:
+            errors = _copy_handouts(handouts, docs, _handout_paths(renderer.linked_handouts), edition)
+            if errors:
+                raise BuildError(errors)
         for name in ("casefile.css", "casefile.js", "vendor/iframe-worker-shim.js", "print/site-print.css"):
             if (assets / name).exists():
                 target = docs / "assets/casefile" / Path(name).name
@@ -261,6 +268,22 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
             yaml.dump(cfg, fh)
         written.append(root)
     return written
+
+
+def _made_handouts(pack: model.Pack, handouts: Path | None) -> dict[str, dict[str, str]]:
+    """{lesson or pack part: {kind: PDF name}} of the handouts already in `handouts` (as plugin.py links them)."""
+    if handouts is None:
+        return {}
+    from .handouts import handout_folder, pack_handout_names
+
+    return {owner: {kind: name for kind, name in names.items() if (handouts / handout_folder(name) / name).is_file()}
+            for owner, names in pack_handout_names(pack).items()}
+
+
+def _handout_paths(linked: dict[str, str]) -> dict[str, str]:
+    from .handouts import handout_folder
+
+    return {target: f"{handout_folder(name)}/{name}" for target, name in linked.items()}
 
 
 def stderr(msg: str) -> None:

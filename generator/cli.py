@@ -71,35 +71,46 @@ def check(lessons: Path) -> None:
 @click.option("--markdown-out", type=click.Path(path_type=Path), default=None,
               help="Also write the generated Markdown and a ready mkdocs.yml per edition to this folder.")
 @QUIET
+@click.option("--verbose", "-v", is_flag=True, help="Also print every export note and a line per handout.")
 def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts: bool, no_exports: bool,
-          paper: str | None, markdown_out: Path | None, quiet: bool) -> None:
+          paper: str | None, markdown_out: Path | None, quiet: bool, verbose: bool) -> None:
     """Build the student and teacher sites, handouts and exports into --out."""
-    from .build import BuildError, build as do_build, write_markdown
+    import time
 
+    from .build import BuildError, build as do_build, write_markdown
+    from .progress import Progress
+    from .summary import build_summary
+
+    start = time.monotonic()
+    _quiet_third_parties(verbose)
+    Progress.verbose = verbose and not quiet
     loaded = load(lessons)
     editions = ("student", "teacher") if edition == "all" else (edition,)
     try:
         result = do_build(lessons, out, editions=editions, handouts=not no_handouts, exports=not no_exports,  # type: ignore[arg-type]
                           config_file=config_file, paper=paper, quiet=quiet, loaded=loaded,
                           echo=lambda m: click.echo(m, err=True))
+        markdown = write_markdown(loaded, markdown_out, config_file, editions,  # type: ignore[arg-type]
+                                  handouts=out / "handouts" if "handouts" in result.built else None) if markdown_out else []
     except BuildError as e:
         fail(e.messages, f"the previous contents of {out}/ are unchanged")
-    if markdown_out:
-        for root in write_markdown(loaded, markdown_out, config_file, editions):  # type: ignore[arg-type]
-            if not quiet:
-                click.echo(f"Markdown and mkdocs.yml written to {root}/", err=True)
-    if not quiet:
-        for note in result.notes:
+    for note in result.notes:  # MkDocs' warnings: always shown, they need fixing
+        click.echo(note, err=True)
+    if verbose:
+        for note in result.export_notes:
             click.echo(note, err=True)
-    click.echo(f"Built {', '.join(result.built)} in {out}/.")
-    if "student" in result.built:
-        click.echo(f"  Student site (host this publicly): {out}/student/index.html")
-    if "teacher" in result.built:
-        click.echo(f"  Teacher site (keep private):       {out}/teacher/index.html")
-    if "handouts" in result.built:
-        click.echo(f"  Handouts (PDF):                    {out}/handouts/")
-    if "exports" in result.built:
-        click.echo(f"  LMS exports (teacher only):        {out}/exports/")
+    if not quiet:
+        for line in build_summary(result, out, time.monotonic() - start, markdown, verbose):
+            click.echo(line)
+
+
+def _quiet_third_parties(verbose: bool) -> None:
+    """Libraries' own chatter (WeasyPrint's and fontTools' font subsetting) only with --verbose; Casefile's
+    own warnings (casefile.handouts) are always shown: they need fixing."""
+    import logging
+
+    for name in ("weasyprint", "fontTools", "fontTools.subset", "fontTools.ttLib"):
+        logging.getLogger(name).setLevel(logging.WARNING if verbose else logging.ERROR)
 
 
 @main.command()
