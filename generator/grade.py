@@ -25,7 +25,7 @@ from . import model
 from .checks import normalise
 from .errors import display_path
 from .render import content_version, kind_label
-from .text import to_html, to_plain
+from .text import end_sentence, to_html, to_plain
 
 FORMAT = "casefile-answers"
 FORMAT_VERSION = 1
@@ -179,7 +179,7 @@ def score(ex: Any, answer: Any, pack: model.Pack) -> tuple[float, list[Line]]:
         n = sum(1 for i, iid in enumerate(ex.answer) if i < len(given) and given[i] == iid)
         lines.append(Line(None, "Student's order: " + " → ".join(texts[i] for i in given)))
         lines.append(Line(n == len(ex.answer), f"{n} of {len(ex.answer)} in the right place; the right order: "
-                          + " → ".join(texts[i] for i in ex.answer) + f". {to_html(ex.why, inline=True)}"))
+                          + end_sentence(" → ".join(texts[i] for i in ex.answer)) + f" {to_html(ex.why, inline=True)}"))
         return (float(pts) if given == list(ex.answer) else round2(pts * n / len(ex.answer))), lines
     if ex.type == "highlight":
         para = _paragraph(pack, ex)
