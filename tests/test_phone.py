@@ -84,7 +84,7 @@ def test_classify_and_match_are_cards_on_a_phone_and_a_table_on_a_desktop(browse
             page.goto(f"{default_server['student']}/{LESSON}")
             box = page.locator(".cf-exercise:has(.cf-classify)").first
             box.scroll_into_view_if_needed()
-            box.screenshot(path=str(ARTIFACTS / "classify-390.png"))
+            box.screenshot(path=str(ARTIFACTS / "classify-390.png"), style=".md-header { position: absolute; }")
             page.goto(f"{default_server['student']}/index.html")
             page.screenshot(path=str(ARTIFACTS / "home-390.png"), full_page=True)
             page.goto(f"{default_server['teacher']}/teacher/guide/01-first-look.html")
