@@ -58,9 +58,21 @@ def clean(fragment: str) -> str:
                      link_rel="noopener", strip_comments=True)
 
 
+def nested_quotes(words: str) -> str:
+    """Straight double quotes inside quoted words become single ones (‘ ’): the words are shown in
+    double quotes already, and `"highly likely" in the…` would read “"highly likely" in the…”."""
+    return re.sub(r'"([^"]*)"', "‘\\1’", words)
+
+
+def end_sentence(text: str) -> str:
+    """`text` followed by a full stop, unless it already ends a sentence (`… 2021).` stays as it is)."""
+    text = text.rstrip()
+    return text if re.search(r"[.!?…][\"'”’)\]]*$", text) else text + "."
+
+
 def _quotes_to_html(text: str, para_link: ParaLink | None) -> str:
     def repl(m: re.Match[str]) -> str:
-        words = html.escape(m["text"], quote=False)
+        words = html.escape(nested_quotes(m["text"]), quote=False)
         num = m["para"][1:]
         if para_link is None:
             return f'<q class="cf-quote">{words}</q> (¶{num})'
@@ -108,7 +120,7 @@ def to_plain(text: str | None) -> str:
     """Markdown to plain text (for GIFT titles, PDFs' metadata, CSV headers)."""
     if not text:
         return ""
-    text = INLINE_QUOTE.sub(lambda m: f"“{m['text']}” (¶{m['para'][1:]})", text)
+    text = INLINE_QUOTE.sub(lambda m: f"“{nested_quotes(m['text'])}” (¶{m['para'][1:]})", text)
     parts = ("plain", text)
     out = _memo.get(parts)
     if out is None:
