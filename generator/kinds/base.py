@@ -268,19 +268,25 @@ class Kind:
         """HTML added to the prompt where the kind is exported as matching."""
         return ""
 
+    @property
+    def export_template(self) -> str:
+        """The kind's parts of the exported HTML: macros prompt_extra(pack, ex), feedback_extra(ex)
+        and grader_extra(pack, ex), each optional (under the kinds template root; autoescaped,
+        generator/export/fragments.py)."""
+        return f"{self.name}/export.j2"
+
     def prompt_extra(self, pack: Any, ex: Any, h: Any) -> list[str]:
         """The kind's own parts of the exported prompt (HTML), after the prompt and paragraphs.
-        `h`: the export helpers (export/common.py: md, mdi, esc, rubric_html)."""
-        return []
+        `h`: the export helpers (export/common.py: md, mdi, fragment, ...)."""
+        return [h.fragment(self.export_template, "prompt_extra", pack, ex)]
 
     def feedback_extra(self, ex: Any, h: Any) -> list[str]:
         """Per-item reasons a format has no place for (general feedback HTML), before the explanation."""
-        return []
+        return [h.fragment(self.export_template, "feedback_extra", ex)]
 
     def grader_extra(self, pack: Any, ex: Any, h: Any) -> list[str]:
         """Essays: what a grader needs besides rubric, model answer and explanation."""
-        return []
-
+        return [h.fragment(self.export_template, "grader_extra", pack, ex)]
 
 __all__ = ["CheckContext", "ExerciseBase", "OrderItem", "Kind", "Line", "Rubric", "RubricCriterion", "esc", "ids",
            "normalise", "occurrences", "pairs_score", "points", "round2", "strs", "to_html", "to_plain", "unknown"]
