@@ -14,8 +14,8 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from .. import model
-from ..text import to_html, to_plain
-from .fragments import fragment
+from ..text import to_plain
+from .fragments import fragment, md, mdi  # noqa: F401  (md, mdi: used by the formats)
 
 FORMATS = ("qti", "moodle", "gift")
 FORMAT_NAMES = {"qti": "Canvas QTI 1.2", "moodle": "Moodle XML", "gift": "GIFT"}
@@ -107,17 +107,7 @@ def split(questions: Iterable[Question], fmt: str) -> tuple[list[Question], list
 
 # ---------------------------------------------------------------- text
 
-# Each format renders the same texts again; Markdown is the slow part, so render each text once.
-@lru_cache(maxsize=8192)
-def md(text: str | None) -> str:
-    return to_html(text)
-
-
-@lru_cache(maxsize=8192)
-def mdi(text: str | None) -> str:
-    return to_html(text, inline=True)
-
-
+# md and mdi (author Markdown → sanitized HTML, each text rendered once) live in fragments.py.
 @lru_cache(maxsize=8192)
 def plain(text: str | None) -> str:
     return to_plain(text)

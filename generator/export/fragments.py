@@ -12,10 +12,26 @@ from __future__ import annotations
 
 import functools
 import html
+from functools import lru_cache
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
+
+from ..text import to_html
+
+
+# Each format renders the same texts again; Markdown is the slow part, so render each text once.
+@lru_cache(maxsize=8192)
+def md(text: str | None) -> str:
+    """Author Markdown as sanitized HTML (text.to_html)."""
+    return to_html(text)
+
+
+@lru_cache(maxsize=8192)
+def mdi(text: str | None) -> str:
+    """The same, inline: without the wrapping <p> of a one-paragraph text."""
+    return to_html(text, inline=True)
 
 
 def content(value: Any) -> Any:
@@ -27,14 +43,12 @@ def content(value: Any) -> Any:
 
 @functools.cache
 def env() -> jinja2.Environment:
-    from . import common  # md and mdi are cached there (common imports this module)
-
     e = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.PackageLoader("generator", "templates/export"),
                                     jinja2.PackageLoader("generator", "kinds")]),  # the kinds' export.j2
         autoescape=True, finalize=content, undefined=jinja2.StrictUndefined, keep_trailing_newline=False,
     )
-    e.globals.update(md=lambda t: Markup(common.md(t)), mdi=lambda t: Markup(common.mdi(t)))
+    e.globals.update(md=lambda t: Markup(md(t)), mdi=lambda t: Markup(mdi(t)))
     return e
 
 
@@ -49,4 +63,4 @@ def fragment(template: str, macro: str, *args: Any, **kwargs: Any) -> str:
     return str(fn(*args, **kwargs)) if fn is not None else ""
 
 
-__all__ = ["content", "env", "fragment"]
+__all__ = ["content", "env", "fragment", "md", "mdi"]
