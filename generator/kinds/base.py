@@ -4,7 +4,8 @@ scoring, export mapping, templates, browser code).
 
 A kind lives in one folder, `generator/kinds/<kind>/`: `__init__.py` (its model class and its
 `Kind` subclass, `KIND`), `form.j2` (site form), `key.j2` (teacher key), `kind.js` (browser
-behaviour and scorer) and `print.typ` (print form). The registry is `generator/kinds/__init__.py`.
+behaviour and scorer), `print.typ` (print form) and, where the kind adds to the exported HTML,
+`export.j2` (autoescaped macros, see `Kind.export_template`). The registry is `generator/kinds/__init__.py`.
 The scoring rules are written down in ANSWERS.md; keep the Python and the kind.js rules identical
 (tests/vectors/answers.json runs both).
 
