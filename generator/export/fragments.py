@@ -46,7 +46,7 @@ def env() -> jinja2.Environment:
     e = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.PackageLoader("generator", "templates/export"),
                                     jinja2.PackageLoader("generator", "kinds")]),  # the kinds' export.j2
-        autoescape=True, finalize=content, undefined=jinja2.StrictUndefined, keep_trailing_newline=False,
+        autoescape=True, finalize=content, undefined=jinja2.StrictUndefined, auto_reload=False,
     )
     e.globals.update(md=lambda t: Markup(md(t)), mdi=lambda t: Markup(mdi(t)))
     return e
