@@ -20,6 +20,7 @@ from typing import Callable
 
 import markdown as _markdown
 import nh3
+from markupsafe import Markup
 
 from . import cache
 
@@ -71,13 +72,14 @@ def end_sentence(text: str) -> str:
 
 
 def _quotes_to_html(text: str, para_link: ParaLink | None) -> str:
+    # Markup.format escapes every argument (the quoted words, the paragraph number and the link).
     def repl(m: re.Match[str]) -> str:
-        words = html.escape(nested_quotes(m["text"]), quote=False)
+        words = nested_quotes(m["text"])  # straight quotes inside become ‘ ’ / “ ” (no doubled quotes)
         num = m["para"][1:]
         if para_link is None:
-            return f'<q class="cf-quote">{words}</q> (¶{num})'
-        href = html.escape(para_link(m["src"], m["para"]))
-        return f'<q class="cf-quote">{words}</q> <a class="cf-pref" href="{href}">¶{num}</a>'
+            return Markup('<q class="cf-quote">{}</q> (¶{})').format(words, num)
+        return Markup('<q class="cf-quote">{}</q> <a class="cf-pref" href="{}">¶{}</a>').format(
+            words, para_link(m["src"], m["para"]), num)
 
     return INLINE_QUOTE.sub(repl, text)
 

@@ -71,11 +71,5 @@ class Order(Kind):
         return ([(it.id, it.text, f"pos{pos[it.id]}") for it in ex.items],
                 [(f"pos{n}", h.position_label(n)) for n in range(1, len(ex.items) + 1)])
 
-    def feedback_extra(self, ex: Any, h: Any) -> list[str]:
-        items = {i.id: i.text for i in ex.items}
-        return ["<p><strong>Correct order:</strong></p><ol>" + "".join(f"<li>{h.mdi(items[i])}</li>" for i in ex.answer) + "</ol>",
-                h.md(ex.why)]
-
-
 
 KIND = Order()
