@@ -87,6 +87,11 @@ def walk_match(page) -> None:
     press(page, "ArrowDown")
 
 
+def walk_true_false(page) -> None:
+    tab_to(page, "#ex-b-truefalse-box tr[data-statement=s1] input[value=true]")
+    press(page, "ArrowDown")  # within the statement's radio group: True -> False
+
+
 def walk_short_answer(page) -> None:
     tab_to(page, "#ex-o-short-text")
     page.keyboard.type("Typed by keyboard")
@@ -110,6 +115,7 @@ WALKS = {  # kind: (lesson, exercise, keys, what is saved)
     "highlight": ("01-basics", "b-highlight", walk_highlight, None),
     "order": ("01-basics", "b-order", walk_order, ["y", "x", "z"]),
     "match": ("01-basics", "b-match", walk_match, {"l1": "r1"}),
+    "true_false": ("01-basics", "b-truefalse", walk_true_false, {"s1": False}),
     "short_answer": ("02-open", "o-short", walk_short_answer, {"text": "Typed by keyboard"}),
     "claim_audit": ("02-open", "o-audit", walk_claim_audit, None),
     "lateral_reading": ("02-open", "o-lateral", walk_lateral_reading, {"steps": ["Searched the register", ""]}),
