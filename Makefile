@@ -11,7 +11,8 @@ export NO_MKDOCS_2_WARNING ?= 1
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# PYTHONWARNINGS: setuptools' "Editable installation" banner is a warning that --quiet lets through
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
 site: $(STAMP)

@@ -31,7 +31,8 @@ HANDOUT_JOBS = int(os.environ.get("CASEFILE_HANDOUT_JOBS", "1"))
 class BuildResult:
     out: Path
     built: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # MkDocs' warnings: things to fix
+    export_notes: list[str] = field(default_factory=list)  # what each LMS format left out or carries differently
 
 
 class BuildError(Exception):
@@ -190,7 +191,7 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
             result.built.append("handouts")
         result.built += list(editions)
         if exports:
-            result.notes += export_notes if export_notes is not None else (run_exports() or [])
+            result.export_notes += export_notes if export_notes is not None else (run_exports() or [])
             result.built.append("exports")
         _swap(tmp, out, result.built)
     finally:
@@ -198,20 +199,22 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
     return result
 
 
-def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tuple[Edition, ...] = EDITIONS) -> list[Path]:
+def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tuple[Edition, ...] = EDITIONS,
+                   handouts: Path | None = None) -> list[Path]:
     """`--markdown-out`: the generated pages, the visible hand-written pages and a ready mkdocs.yml,
     per edition, for any engine that reads MkDocs projects (no casefile plugin needed). The same
-    site.edition_site the plugin hands to MkDocs, written out."""
+    site.edition_site the plugin hands to MkDocs, written out. `handouts`: a folder of made PDFs
+    (site/handouts); the pages link those the edition may have, copied in."""
     from ruamel.yaml import YAML
 
-    from .site import edition_site, merge
+    from .site import available_handouts, edition_site, merge
 
     ensure_epoch(loaded.pack)
     yaml = YAML()
     written = []
     docs_src = config_file.parent / "docs"
     for edition in editions:
-        site = edition_site(loaded.pack, edition, docs_src)
+        site = edition_site(loaded.pack, edition, docs_src, available_handouts(loaded.pack, handouts, later=False))
         root = dest / edition
         if root.exists():
             shutil.rmtree(root)
@@ -226,6 +229,10 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
         for page in site.pages:
             (docs / page.uri).parent.mkdir(parents=True, exist_ok=True)
             (docs / page.uri).write_text(page.markdown, encoding="utf-8")
+        if handouts is not None:
+            errors = _copy_handouts(handouts, docs, site.linked_handouts, edition)
+            if errors:
+                raise BuildError(errors)
         for uri, data in site.assets.items():
             (docs / uri).parent.mkdir(parents=True, exist_ok=True)
             (docs / uri).write_bytes(data)  # casefile.js: core + kinds (kinds/bundle.py)

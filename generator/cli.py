@@ -121,11 +121,19 @@ def check(lessons: Path, config_file: Path, strict: bool, max_file_mb: float | N
 @click.option("--markdown-out", type=click.Path(path_type=Path), default=None,
               help="Also write the generated Markdown and a ready mkdocs.yml per edition to this folder.")
 @QUIET
+@click.option("--verbose", "-v", is_flag=True, help="Also print every export note and a line per handout.")
 def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts: bool, no_exports: bool,
-          paper: str | None, markdown_out: Path | None, quiet: bool) -> None:
+          paper: str | None, markdown_out: Path | None, quiet: bool, verbose: bool) -> None:
     """Build the student and teacher sites, handouts and exports into --out."""
-    from .build import BuildError, build as do_build, write_markdown
+    import time
 
+    from .build import BuildError, build as do_build, write_markdown
+    from .progress import Progress
+    from .site import SiteError
+    from .summary import build_summary
+
+    start = time.monotonic()
+    Progress.verbose = verbose and not quiet
     loaded = load(lessons, docs_dir=config_file.parent / "docs" if config_file.is_file() else None)
     editions = EDITIONS if edition == "all" else (edition,)
     try:
@@ -134,28 +142,21 @@ def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts
                           echo=lambda m: click.echo(m, err=True))
     except BuildError as e:
         fail(e.messages, f"the previous contents of {out}/ are unchanged")
+    markdown: list[Path] = []
     if markdown_out:
-        from .site import SiteError
-
         try:
-            roots = write_markdown(loaded, markdown_out, config_file, editions)  # type: ignore[arg-type]
-        except SiteError as e:
+            markdown = write_markdown(loaded, markdown_out, config_file, editions,  # type: ignore[arg-type]
+                                      handouts=out / "handouts" if "handouts" in result.built else None)
+        except (BuildError, SiteError) as e:
             fail(e.messages, f"{markdown_out}/ was not written")
-        for root in roots:
-            if not quiet:
-                click.echo(f"Markdown and mkdocs.yml written to {root}/", err=True)
-    if not quiet:
-        for note in result.notes:
+    for note in result.notes:  # MkDocs' warnings: always shown, they need fixing
+        click.echo(note, err=True)
+    if verbose:
+        for note in result.export_notes:
             click.echo(note, err=True)
-    click.echo(f"Built {', '.join(result.built)} in {out}/.")
-    for name in EDITIONS:
-        if name in result.built:
-            what = "Teacher site (keep private):      " if policy(name).private else "Student site (host this publicly):"
-            click.echo(f"  {what} {out}/{name}/index.html")
-    if "handouts" in result.built:
-        click.echo(f"  Handouts (PDF):                    {out}/handouts/")
-    if "exports" in result.built:
-        click.echo(f"  LMS exports (teacher only):        {out}/exports/")
+    if not quiet:
+        for line in build_summary(result, out, time.monotonic() - start, markdown, verbose):
+            click.echo(line)
 
 
 @main.command()

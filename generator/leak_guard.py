@@ -27,8 +27,7 @@ from pydantic import BaseModel
 from .edition import EDITIONS, is_teacher_only, policy, public_fields
 from .errors import display_path
 from .load import Loaded
-from .checks import INLINE_QUOTE
-from .text import _md
+from .text import to_plain as text_to_plain
 
 MIN_CHARS = 24
 SCANNED = {".html", ".htm", ".json", ".xml", ".js", ".txt", ".md", ".csv", ".svg", ".pdf"}
@@ -49,16 +48,9 @@ def fold(text: str) -> str:
 
 
 def to_plain(text: str) -> str:
-    """Author Markdown as the text a reader sees (text.to_plain's result, with the one cached
-    Markdown converter: the guard converts every text of the pack)."""
-    if not text:
-        return ""
-    if "[[" in text:
-        text = INLINE_QUOTE.sub(lambda m: f"“{m['text']}” (¶{m['para'][1:]})", text)
-    if not any(c in text for c in "*_`[<&#>\\!-+=|~\n"):
-        return fold(text)  # nothing Markdown would change
-    out = _TAG.sub("", _md().reset().convert(text))
-    return fold(html.unescape(out))
+    """Author Markdown as the text a reader sees: text.to_plain (memoised, and the same rule the
+    pages use), whitespace folded."""
+    return fold(text_to_plain(text)) if text else ""
 
 
 def _strings(value: Any) -> Iterator[str]:

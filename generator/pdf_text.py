@@ -8,6 +8,7 @@ removed (leak_guard.py). Text in form XObjects is read too.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 from typing import Any
@@ -22,19 +23,16 @@ _WS = re.compile(rb"\s")
 _TOKENS = re.compile(rb"/([^\s/\[\]<>()%]+)\s+[-+\d.]+\s+Tf|<([0-9A-Fa-f\s]*)>|\(((?:\\.|[^\\)])*)\)"
                      rb"|/([^\s/\[\]<>()%]+)\s+Do\b|\b(Td|TD|Tm|T\*|ET)\b", re.S)
 Table = tuple[dict[bytes, str], int]
-_ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
-_NAMED = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
 def _unescape(lit: bytes) -> bytes:
     """A PDF literal string's bytes: \\ddd octal codes (Typst writes 2-byte codes this way),
-    \\n \\r \\t \\b \\f, and an escaped character as itself."""
-    def one(m: re.Match[bytes]) -> bytes:
-        e = m.group(1)
-        if e[:1].isdigit():
-            return bytes([int(e, 8) & 0xFF])
-        return _NAMED.get(e, e if e != b"\n" else b"")
-    return _ESCAPE.sub(one, lit)
+    \\n \\r \\t \\b \\f, \\( \\) \\\\ and line continuations. PDF's escapes are Python's bytes
+    escapes plus \\( and \\), so CPython's C decoder does the work."""
+    if b"\\" not in lit:
+        return lit
+    return codecs.escape_decode(lit.replace(b"\\(", b"(").replace(b"\\)", b")"))[0]
+
 
 def _utf16(h: bytes) -> str:
     try:
@@ -70,7 +68,15 @@ def _cmap(font: Any) -> Table:
     return m, width
 
 
-def _text_of(content: bytes, resources: Any, out: list[str], depth: int = 0) -> None:
+def _cmap_of(ref: Any, cmaps: dict[Any, Table]) -> Table:
+    """A font's table, parsed once per file (pages share their fonts)."""
+    key = (ref.idnum, ref.generation) if hasattr(ref, "idnum") else id(ref)
+    if key not in cmaps:
+        cmaps[key] = _cmap(ref.get_object())
+    return cmaps[key]
+
+
+def _text_of(content: bytes, resources: Any, out: list[str], cmaps: dict[Any, Table], depth: int = 0) -> None:
     fonts = (resources or {}).get("/Font", {}) if resources else {}
     xobjs = (resources or {}).get("/XObject", {}) if resources else {}
     maps: dict[str, Table] = {}
@@ -81,7 +87,7 @@ def _text_of(content: bytes, resources: Any, out: list[str], depth: int = 0) -> 
             key = "/" + fname.decode("latin-1")
             if key not in maps:
                 f = fonts.get(key)
-                maps[key] = _cmap(f.get_object()) if f is not None else ({}, 1)
+                maps[key] = _cmap_of(f, cmaps) if f is not None else ({}, 1)
             cur = maps[key]
         elif hexs is not None:
             digits = _WS.sub(b"", hexs)
@@ -97,7 +103,7 @@ def _text_of(content: bytes, resources: Any, out: list[str], depth: int = 0) -> 
             if x is not None:
                 x = x.get_object()
                 if x.get("/Subtype") == "/Form":
-                    _text_of(x.get_data(), x.get("/Resources"), out, depth + 1)
+                    _text_of(x.get_data(), x.get("/Resources"), out, cmaps, depth + 1)
         elif op is not None:
             out.append(" ")
 
@@ -105,9 +111,10 @@ def _text_of(content: bytes, resources: Any, out: list[str], depth: int = 0) -> 
 def pdf_text(data: bytes) -> str:
     """Every page's text, pages separated by newlines."""
     out: list[str] = []
+    cmaps: dict[Any, Table] = {}
     for page in PdfReader(io.BytesIO(data)).pages:
         c = page.get_contents()
         if c is not None:
-            _text_of(c.get_data(), page.get("/Resources"), out)
+            _text_of(c.get_data(), page.get("/Resources"), out, cmaps)
         out.append("\n")
     return "".join(out)

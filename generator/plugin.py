@@ -12,7 +12,6 @@ $CASEFILE_LESSONS, $CASEFILE_HANDOUTS; the plugin then loads the pack itself.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import sys
@@ -21,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
+import jinja2
 import nh3
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -91,6 +91,13 @@ class CasefileConfig(base.Config):
     lessons = c.Type(str, default="lessons")
     edition = c.Choice(ed.EDITIONS, default="student")
     handouts = c.Optional(c.Type(str))
+
+
+def problems_page(problems: list[str]) -> str:
+    """The Markdown page `casefile serve` shows while the pack has problems (an autoescaping template)."""
+    env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates/serve"), autoescape=True,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    return env.get_template("problems.md.j2").render(problems=problems)
 
 
 class CasefilePlugin(BasePlugin[CasefileConfig]):
@@ -189,10 +196,7 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
         return config
 
     def _problem_files(self, files: Files, config: Any) -> Files:
-        items = "".join(f"<li><code>{html.escape(p)}</code></li>" for p in self.problems)
-        page = ("# The lesson pack has problems\n\n"
-                '<div class="admonition failure" role="alert"><p class="admonition-title">Fix these and save: '
-                f"this page reloads by itself</p><ul>{items}</ul></div>\n")
+        page = problems_page(self.problems)
         for f in list(files):
             if f.src_uri.endswith(".md"):
                 files.remove(f)

@@ -1,16 +1,19 @@
-"""Progress for long work (PDFs, many lessons), on stderr; `--quiet` silences it."""
+"""Progress for long work (PDFs, many lessons), on stderr.
+
+On a terminal one line is redrawn as the work goes; elsewhere (CI, logs, a pipe) only the closing
+line is printed, or one line per step with `--verbose` (`Progress.verbose`). `--quiet` silences it."""
 
 from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import ClassVar, TextIO
 
 
 class Progress:
-    """`with Progress("Handouts", total) as p: p.step("01-first-look worksheet")`.
+    """`with Progress("Handouts", total) as p: p.step("01-first-look worksheet")`."""
 
-    On a terminal it redraws one line; elsewhere (CI, logs) it prints a line per step."""
+    verbose: ClassVar[bool] = False  # `casefile build --verbose`: a line per step even off a terminal
 
     def __init__(self, label: str, total: int, *, quiet: bool = False, stream: TextIO | None = None):
         self.label, self.total, self.quiet = label, max(total, 1), quiet
@@ -24,7 +27,7 @@ class Progress:
 
     def step(self, what: str = "") -> None:
         self.done += 1
-        if self.quiet:
+        if self.quiet or not (self.tty or self.verbose):
             return
         width = 24
         filled = int(width * self.done / self.total)
@@ -40,7 +43,7 @@ class Progress:
         if self.quiet:
             return
         if self.tty:
-            self.stream.write("\n")
+            self.stream.write("\r\033[K")
         secs = time.monotonic() - self.start
         self.stream.write(f"{self.label}: {self.done} done in {secs:.1f} s\n")
         self.stream.flush()

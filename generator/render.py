@@ -165,9 +165,7 @@ class Renderer:
         def md(text: str | None, inline: bool = False) -> str:
             return to_html(text, para_href, inline=inline)
 
-        # `teacher` is kept only for _exercise.j2/_key.j2 until they ask `policy` (kinds' branch).
-        return dict(pack=self.pack, edition=self.edition, policy=self.policy,
-                    teacher=self.policy.keys, link=link,
+        return dict(pack=self.pack, edition=self.edition, policy=self.policy, link=link,
                     href=href, md=md, mdi=lambda t: md(t, True), para_href=para_href,
                     shows_key=lambda ex: shows_key(ex, self.edition), obfuscate=obfuscate,
                     instant_key=instant_key, handout=lambda lid, kind: self._handout(uri, lid, kind), **kw)

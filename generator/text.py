@@ -20,6 +20,7 @@ from typing import Callable
 
 import markdown as _markdown
 import nh3
+from markupsafe import Markup
 
 from . import cache
 
@@ -58,14 +59,27 @@ def clean(fragment: str) -> str:
                      link_rel="noopener", strip_comments=True)
 
 
+def nested_quotes(words: str) -> str:
+    """Straight double quotes inside quoted words become single ones (‘ ’): the words are shown in
+    double quotes already, and `"highly likely" in the…` would read “"highly likely" in the…”."""
+    return re.sub(r'"([^"]*)"', "‘\\1’", words)
+
+
+def end_sentence(text: str) -> str:
+    """`text` followed by a full stop, unless it already ends a sentence (`… 2021).` stays as it is)."""
+    text = text.rstrip()
+    return text if re.search(r"[.!?…][\"'”’)\]]*$", text) else text + "."
+
+
 def _quotes_to_html(text: str, para_link: ParaLink | None) -> str:
+    # Markup.format escapes every argument (the quoted words, the paragraph number and the link).
     def repl(m: re.Match[str]) -> str:
-        words = html.escape(m["text"], quote=False)
+        words = nested_quotes(m["text"])  # straight quotes inside become ‘ ’ / “ ” (no doubled quotes)
         num = m["para"][1:]
         if para_link is None:
-            return f'<q class="cf-quote">{words}</q> (¶{num})'
-        href = html.escape(para_link(m["src"], m["para"]))
-        return f'<q class="cf-quote">{words}</q> <a class="cf-pref" href="{href}">¶{num}</a>'
+            return Markup('<q class="cf-quote">{}</q> (¶{})').format(words, num)
+        return Markup('<q class="cf-quote">{}</q> <a class="cf-pref" href="{}">¶{}</a>').format(
+            words, para_link(m["src"], m["para"]), num)
 
     return INLINE_QUOTE.sub(repl, text)
 
@@ -108,7 +122,7 @@ def to_plain(text: str | None) -> str:
     """Markdown to plain text (for GIFT titles, PDFs' metadata, CSV headers)."""
     if not text:
         return ""
-    text = INLINE_QUOTE.sub(lambda m: f"“{m['text']}” (¶{m['para'][1:]})", text)
+    text = INLINE_QUOTE.sub(lambda m: f"“{nested_quotes(m['text'])}” (¶{m['para'][1:]})", text)
     parts = ("plain", text)
     out = _memo.get(parts)
     if out is None:

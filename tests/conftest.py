@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_PACK = ROOT / "tests" / "fixtures" / "pack"
+DEFAULT_PACK = ROOT / "lessons"
 CONFIG = ROOT / "mkdocs.yml"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -31,6 +32,14 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """site/ for the fixture pack: student/, teacher/, handouts/, exports/."""
     out = tmp_path_factory.mktemp("fixture-site") / "site"
     build_pack(FIXTURE_PACK, out, **FULL)
+    return out
+
+
+@pytest.fixture(scope="session")
+def default_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """site/ for the default pack (lessons/): both editions, no handouts or exports (phone, axe tests)."""
+    out = tmp_path_factory.mktemp("default-site") / "site"
+    build_pack(DEFAULT_PACK, out, handouts=False, exports=False)
     return out
 
 

@@ -236,12 +236,10 @@ def test_author_text_new_library_version_or_code_is_a_new_cache(cache_dir: Path,
     code = cache.fingerprint(Path(text.__file__))
     for name in ("markdown", "nh3", "pymdown-extensions", "casefile"):
         bumped = tuple((n, v + "-next" if n == name else v) for n, v in cache.versions())
-        monkeypatch.setattr(cache, "versions", lambda bumped=bumped: bumped)
-        monkeypatch.setattr(text, "_memo", cache.Table("text", code=code))  # as a new process would
-        assert text.to_html(base) == "<p>Some <strong>bold</strong> words</p>", name
-    monkeypatch.undo()
-    monkeypatch.setenv("CASEFILE_CACHE_DIR", str(cache_dir))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_dir.parent / "home-cache"))
+        with monkeypatch.context() as m:  # undoes only these two, not the cache_dir fixture's environment
+            m.setattr(cache, "versions", lambda bumped=bumped: bumped)
+            m.setattr(text, "_memo", cache.Table("text", code=code))  # as a new process would
+            assert text.to_html(base) == "<p>Some <strong>bold</strong> words</p>", name
     monkeypatch.setattr(text, "_memo", cache.Table("text", code=code + "changed"))  # text.py edited
     assert text.to_html(base) == "<p>Some <strong>bold</strong> words</p>"
     monkeypatch.setattr(text, "_memo", cache.Table("text", code=code))

@@ -62,7 +62,7 @@ def test_serve_shows_problems_and_recovers(pack_copy: Path) -> None:
             page = _wait_for(port, "/lessons/01-basics.html", "The lesson pack has problems", 60)
         except AssertionError:
             raise AssertionError("".join(out)) from None
-        problem = "lessons/01-basics.yml:28:13: exercise &#x27;b-choice&#x27;: answer &#x27;z&#x27; is not one of a, b, c"
+        problem = "lessons/01-basics.yml:28:13: exercise &#39;b-choice&#39;: answer &#39;z&#39; is not one of a, b, c"
         assert problem in page
         assert "lessons/01-basics.yml:28:13: exercise 'b-choice': answer 'z' is not one of a, b, c\n" in out
         assert not any("Traceback" in line or "Aborted" in line for line in out), "".join(out)

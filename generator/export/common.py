@@ -1,20 +1,21 @@
 """What the three LMS formats share: which exercises go where, and their text as HTML.
 
 Exports are teacher material: they are made from the TEACHER view of the pack and hold every key.
-Author text goes through `text.py` (Markdown → sanitized HTML), so the formats only escape it.
+Author text goes through `text.py` (Markdown → sanitized HTML); the HTML around it is written by
+autoescaping templates (fragments.py), so the formats only escape it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
 from .. import model
-from ..text import to_html, to_plain
+from ..text import to_plain
+from .fragments import fragment, md, mdi  # noqa: F401  (md, mdi: used by the formats)
 
 FORMATS = ("qti", "moodle", "gift")
 FORMAT_NAMES = {"qti": "Canvas QTI 1.2", "moodle": "Moodle XML", "gift": "GIFT"}
@@ -106,24 +107,10 @@ def split(questions: Iterable[Question], fmt: str) -> tuple[list[Question], list
 
 # ---------------------------------------------------------------- text
 
-# Each format renders the same texts again; Markdown is the slow part, so render each text once.
-@lru_cache(maxsize=8192)
-def md(text: str | None) -> str:
-    return to_html(text)
-
-
-@lru_cache(maxsize=8192)
-def mdi(text: str | None) -> str:
-    return to_html(text, inline=True)
-
-
+# md and mdi (author Markdown → sanitized HTML, each text rendered once) live in fragments.py.
 @lru_cache(maxsize=8192)
 def plain(text: str | None) -> str:
     return to_plain(text)
-
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=False)
 
 
 def title(q: Question) -> str:
@@ -149,18 +136,14 @@ def position_label(n: int) -> str:
 
 
 def _helpers() -> Any:
-    """What kinds use to write their export HTML: this module (md, mdi, esc, rubric_html, ...)."""
+    """What kinds use for their export parts: this module (md, mdi, plain, position_label, fragment, ...)."""
     import sys
 
     return sys.modules[__name__]
 
 
 def rubric_html(r: model.Rubric) -> str:
-    head = "".join(f"<th>{esc(lv)}</th>" for lv in r.levels)
-    rows = "".join(
-        f"<tr><th>{mdi(c.criterion)}</th>" + "".join(f"<td>{mdi(c.levels.get(lv, ''))}</td>" for lv in r.levels) + "</tr>"
-        for c in r.criteria)
-    return f"<table><caption>Rubric</caption><thead><tr><th>Criterion</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return fragment("common.j2", "rubric", r)
 
 
 def _paragraph_html(pack: model.Pack, lesson: model.Lesson, pid: str) -> str:
@@ -168,8 +151,7 @@ def _paragraph_html(pack: model.Pack, lesson: model.Lesson, pid: str) -> str:
     para = next((p for p in source.paragraphs if p.id == pid), None)
     if para is None:
         return ""
-    body = esc(para.text).replace("\n", "<br>")
-    return f"<blockquote><p><strong>¶{pid[1:]}</strong> {body}</p></blockquote>"
+    return fragment("common.j2", "paragraph", pid, para.text)
 
 
 def prompt_html(pack: model.Pack, q: Question) -> str:
@@ -187,10 +169,7 @@ def grader_html(pack: model.Pack, q: Question) -> str:
     ex = q.ex
     parts = [rubric_html(ex.rubric)]
     parts += ex.kind.grader_extra(pack, ex, _helpers())
-    if ex.model_answer:
-        parts.append(f"<p><strong>Model answer (Proficient):</strong></p>{md(ex.model_answer)}")
-    if ex.explanation:
-        parts.append(f"<p><strong>Why:</strong></p>{md(ex.explanation)}")
+    parts.append(fragment("common.j2", "model_answer", ex))
     return "".join(parts)
 
 

@@ -25,6 +25,7 @@ are logged on `casefile.handouts`.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -208,7 +209,8 @@ def build_handouts(pack: model.Pack, out_dir: Path, *, paper: str = "a4", docs_d
     with Progress("Handouts", len(docs), quiet=quiet) as progress:
         if jobs > 1 and len(todo) > 1:
             chunks = [todo[i::jobs] for i in range(jobs)]
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            # spawn, not fork: a child forked after this process ran Typst (its worker threads) can hang
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
                 for chunk, result in zip(chunks, pool.map(_write_many, chunks)):
                     warnings += result
                     for _, path in chunk:

@@ -4,7 +4,8 @@ scoring, export mapping, templates, browser code).
 
 A kind lives in one folder, `generator/kinds/<kind>/`: `__init__.py` (its model class and its
 `Kind` subclass, `KIND`), `form.j2` (site form), `key.j2` (teacher key), `kind.js` (browser
-behaviour and scorer) and `print.typ` (print form). The registry is `generator/kinds/__init__.py`.
+behaviour and scorer), `print.typ` (print form) and, where the kind adds to the exported HTML,
+`export.j2` (autoescaped macros, see `Kind.export_template`). The registry is `generator/kinds/__init__.py`.
 The scoring rules are written down in ANSWERS.md; keep the Python and the kind.js rules identical
 (tests/vectors/answers.json runs both).
 
@@ -268,19 +269,25 @@ class Kind:
         """HTML added to the prompt where the kind is exported as matching."""
         return ""
 
+    @property
+    def export_template(self) -> str:
+        """The kind's parts of the exported HTML: macros prompt_extra(pack, ex), feedback_extra(ex)
+        and grader_extra(pack, ex), each optional (under the kinds template root; autoescaped,
+        generator/export/fragments.py)."""
+        return f"{self.name}/export.j2"
+
     def prompt_extra(self, pack: Any, ex: Any, h: Any) -> list[str]:
         """The kind's own parts of the exported prompt (HTML), after the prompt and paragraphs.
-        `h`: the export helpers (export/common.py: md, mdi, esc, rubric_html)."""
-        return []
+        `h`: the export helpers (export/common.py: md, mdi, fragment, ...)."""
+        return [h.fragment(self.export_template, "prompt_extra", pack, ex)]
 
     def feedback_extra(self, ex: Any, h: Any) -> list[str]:
         """Per-item reasons a format has no place for (general feedback HTML), before the explanation."""
-        return []
+        return [h.fragment(self.export_template, "feedback_extra", ex)]
 
     def grader_extra(self, pack: Any, ex: Any, h: Any) -> list[str]:
         """Essays: what a grader needs besides rubric, model answer and explanation."""
-        return []
-
+        return [h.fragment(self.export_template, "grader_extra", pack, ex)]
 
 __all__ = ["CheckContext", "ExerciseBase", "OrderItem", "Kind", "Line", "Rubric", "RubricCriterion", "esc", "ids",
            "normalise", "occurrences", "pairs_score", "points", "round2", "strs", "to_html", "to_plain", "unknown"]

@@ -87,6 +87,5 @@ class Choice(Kind):
         return right  # a wrong pick cancels a right one, as `score` counts (ANSWERS.md)
 
 
-
 KIND = Choice()
 __all__ = ["KIND", "ChoiceExercise", "Option"]

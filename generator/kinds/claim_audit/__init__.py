@@ -36,6 +36,7 @@ class ClaimAudit(Kind):
     name = "claim_audit"
     model = ClaimAuditExercise
     label = "Claim audit"
+    audit_fields = AUDIT_FIELDS  # its export.j2 names the fields
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
         out = ctx.rubric(ex.rubric, ex.id)
@@ -61,26 +62,6 @@ class ClaimAudit(Kind):
                 elif k == "confidence" and v not in CONFIDENCES:
                     bad.append(f"confidence '{v}' is not one of high, medium, low, unverified")
         return bad
-
-    def prompt_extra(self, pack: Any, ex: Any, h: Any) -> list[str]:
-        items = []
-        for i, cid in enumerate(ex.claims, start=1):
-            c = pack.claim(cid)
-            items.append(f"<li>Claim {i}: <q>{h.esc(c.quote)}</q> (¶{c.paragraph[1:]})</li>")
-        fields = ", ".join(h.esc(label) for _, label in AUDIT_FIELDS)
-        return [f"<ol>{''.join(items)}</ol>",
-                f"<p>For each claim, write: {fields} (high, medium, low, or can't tell yet).</p>",
-                h.rubric_html(ex.rubric)]
-
-    def grader_extra(self, pack: Any, ex: Any, h: Any) -> list[str]:
-        if not ex.key:
-            return []
-        head = "".join(f"<th>{h.esc(label)}</th>" for _, label in AUDIT_FIELDS)
-        rows = "".join(
-            f"<tr><th>{h.esc(k.claim)}: <q>{h.esc(pack.claim(k.claim).quote)}</q></th><td>{h.mdi(k.evidence)}</td>"
-            f"<td>{h.mdi(k.source)}</td><td>{h.mdi(k.other_sources)}</td><td>{h.esc(k.confidence.value)}</td></tr>"
-            for k in ex.key)
-        return [f"<table><caption>Answer key</caption><thead><tr><th>Claim</th>{head}</tr></thead><tbody>{rows}</tbody></table>"]
 
 
 KIND = ClaimAudit()

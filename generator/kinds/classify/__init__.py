@@ -64,11 +64,5 @@ class Classify(Kind):
     def match_pairs(self, ex: Any, h: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
         return [(it.id, it.text, it.answer) for it in ex.items], [(c.id, c.label) for c in ex.categories]
 
-    def feedback_extra(self, ex: Any, h: Any) -> list[str]:
-        labels = {c.id: c.label for c in ex.categories}
-        return ["<ul>" + "".join(f"<li>{h.mdi(it.text)} → <strong>{h.esc(labels[it.answer])}</strong>: {h.mdi(it.why)}</li>"
-                                 for it in ex.items) + "</ul>"]
-
-
 
 KIND = Classify()

@@ -34,15 +34,5 @@ class LateralReading(Kind):
             return ['a lateral reading answer must be {"steps": ["...", ...]}']
         return []
 
-    def prompt_extra(self, pack: Any, ex: Any, h: Any) -> list[str]:
-        return [h.md(ex.task), "<ol>" + "".join(f"<li>{h.mdi(s)}</li>" for s in ex.steps) + "</ol>",
-                f"<p>Expected findings checked as of {ex.as_of.isoformat()}. Sources change: note the date you searched.</p>",
-                h.rubric_html(ex.rubric)]
-
-    def grader_extra(self, pack: Any, ex: Any, h: Any) -> list[str]:
-        if not ex.finds:
-            return []
-        return [f"<p><strong>What a good search finds</strong> (as of {ex.as_of.isoformat()}):</p>{h.md(ex.finds)}"]
-
 
 KIND = LateralReading()

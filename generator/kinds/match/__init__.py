@@ -68,12 +68,5 @@ class Match(Kind):
         left = {i.id: i.text for i in ex.left}
         return [(p.left, left[p.left], p.right) for p in ex.answer], [(r.id, r.text) for r in ex.right]
 
-    def feedback_extra(self, ex: Any, h: Any) -> list[str]:
-        left = {i.id: i.text for i in ex.left}
-        right = {i.id: i.text for i in ex.right}
-        return ["<ul>" + "".join(f"<li>{h.mdi(left[p.left])} → <strong>{h.mdi(right[p.right])}</strong>: {h.mdi(p.why)}</li>"
-                                 for p in ex.answer) + "</ul>"]
-
-
 
 KIND = Match()

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ...fields import Id, Text, teacher
+from ...text import end_sentence
 from ..base import ExerciseBase, Kind, Line, OrderItem, ids, points, strs, to_html, to_plain, unknown
 
 ORDER_AS_MATCHING_HINT = "<p>Give each item its position in the correct order.</p>"
@@ -56,7 +57,7 @@ class Order(Kind):
         n = sum(1 for i, iid in enumerate(ex.answer) if i < len(given) and given[i] == iid)
         lines = [Line(None, "Student's order: " + " → ".join(texts[i] for i in given)),
                  Line(n == len(ex.answer), f"{n} of {len(ex.answer)} in the right place; the right order: "
-                      + " → ".join(texts[i] for i in ex.answer) + ".", to_html(ex.why, inline=True))]
+                      + end_sentence(" → ".join(texts[i] for i in ex.answer)), to_html(ex.why, inline=True))]
         return points(ex.points, n, len(ex.answer)), lines
 
     def export_form(self, fmt: str, ex: Any = None) -> str | None:
@@ -69,12 +70,6 @@ class Order(Kind):
         pos = {iid: n for n, iid in enumerate(ex.answer, start=1)}
         return ([(it.id, it.text, f"pos{pos[it.id]}") for it in ex.items],
                 [(f"pos{n}", h.position_label(n)) for n in range(1, len(ex.items) + 1)])
-
-    def feedback_extra(self, ex: Any, h: Any) -> list[str]:
-        items = {i.id: i.text for i in ex.items}
-        return ["<p><strong>Correct order:</strong></p><ol>" + "".join(f"<li>{h.mdi(items[i])}</li>" for i in ex.answer) + "</ol>",
-                h.md(ex.why)]
-
 
 
 KIND = Order()

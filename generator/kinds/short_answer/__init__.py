@@ -30,8 +30,5 @@ class ShortAnswer(Kind):
             return ['a short answer must be {"text": "..."}']
         return []
 
-    def prompt_extra(self, pack: Any, ex: Any, h: Any) -> list[str]:
-        return [h.rubric_html(ex.rubric)]
-
 
 KIND = ShortAnswer()

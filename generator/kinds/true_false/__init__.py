@@ -15,8 +15,6 @@ from pydantic import Field
 from ...fields import Id, Strict, Text, teacher
 from ..base import ExerciseBase, Kind, ids, pairs_score, to_html, unknown
 
-TRUTH = {True: "True", False: "False"}
-
 
 class Statement(Strict):
     id: Id
@@ -81,11 +79,6 @@ class TrueFalse(Kind):
 
     def matching_hint(self) -> str:
         return "<p>Match each statement with True or False.</p>"
-
-    def feedback_extra(self, ex: Any, h: Any) -> list[str]:
-        return ["<ul>" + "".join(f"<li>{h.mdi(s.text)} → <strong>{TRUTH[s.answer]}</strong>: {h.mdi(s.why)}</li>"
-                                 for s in ex.statements) + "</ul>"]
-
 
 
 KIND = TrueFalse()
