@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -174,6 +175,38 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
             seen_ex.add(ex.id)
             out.extend(_check_exercise(ex, f, at, src, para, claim_ids))
             inline_quotes(ex.model_dump(mode="json"), f, at, src)
+    out.extend(link_problems(loaded))
+    return out
+
+
+# A link target in author text: Markdown links and images `[text](target)`, autolinks `<scheme:…>`,
+# and href=/src= in raw HTML. The sanitizer drops any other scheme from the page anyway; this says so
+# at the line, so the author knows the link is gone.
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>|\b(?:href|src)\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+_SCHEME = re.compile(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+LINK_SCHEMES = {"http", "https", "mailto"}
+URL_FIELDS = {"url", "original_url", "public_url"}  # addresses, not text: the model checks them
+
+
+def link_problems(loaded: "Loaded") -> list[Problem]:
+    """Every link in author text whose scheme is not http, https or mailto (javascript:, data:, file:…)."""
+    out: list[Problem] = []
+    for f in loaded.files.values():
+        stack: list[tuple[Any, tuple[Any, ...]]] = [(f.data, ())]
+        while stack:
+            node, path = stack.pop()
+            if isinstance(node, dict):
+                stack.extend((v, path + (k,)) for k, v in node.items() if k not in URL_FIELDS)
+            elif isinstance(node, list):
+                stack.extend((v, path + (i,)) for i, v in enumerate(node))
+            elif isinstance(node, str) and ("](" in node or "<" in node or "=" in node):
+                for m in _LINK.finditer(node):
+                    target = next(g for g in m.groups() if g)
+                    scheme = _SCHEME.match(target)
+                    if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
+                        shown = target if len(target) <= 40 else target[:37] + "..."
+                        out.append(f.problem(path, f"link '{shown}' may only be an http://, https://, mailto: or "
+                                                   "relative address (the page would drop it); fix or remove the link"))
     return out
 
 
