@@ -341,6 +341,13 @@ def test_instant_feedback_explains_and_teacher_answers_never_reach_the_page(guar
         assert b"INSTANT-" not in body
 
 
+def settle(page) -> None:
+    """The pointer off the last button clicked and its hover transition over: axe must judge the
+    colours at rest, not a blend caught half way (a flake seen under load)."""
+    page.mouse.move(0, 0)
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')", timeout=5000)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_nothing_on_any_page(guarded, server, fixture_site: Path, scheme: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
@@ -362,6 +369,7 @@ def test_axe_finds_nothing_on_any_page(guarded, server, fixture_site: Path, sche
                 page.click("#ex-b-instant-order-box .cf-check")
                 page.evaluate("window.print = () => {}")
                 page.click("[data-cf-action=print]")
+                settle(page)
             res = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
             if res.violations_count:
                 problems.append(f"{edition}/{uri}:\n{res.generate_report()}")
