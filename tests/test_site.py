@@ -183,8 +183,20 @@ def live_markup(html: str) -> list[str]:
 
 
 def test_lesson_text_cannot_inject_script(tmp_path: Path, pack_copy: Path) -> None:
-    payload = " ".join(EVIL.values()).replace('"', '\\"')
+    from generator.errors import PackError
+    from generator.load import load_pack
+
+    # javascript: links in lesson text are refused by the check, at their line (the sanitizer would
+    # drop them anyway; the hand-written page below still carries them, for the sanitizer)
     lesson = pack_copy / "01-basics.yml"
+    original = lesson.read_text()
+    links = " ".join(EVIL[k] for k in ("js-link", "js-href")).replace('"', '\\"')
+    lesson.write_text(original.replace("summary: Every auto-graded kind.", f'summary: "{links}"'))
+    with pytest.raises(PackError) as refused:
+        load_pack(pack_copy)
+    assert all("link 'javascript:alert(" in str(p) and ":3:10:" in str(p) for p in refused.value.problems)
+    lesson.write_text(original)
+    payload = " ".join(v for k, v in EVIL.items() if k not in ("js-link", "js-href")).replace('"', '\\"')
     text = lesson.read_text()
     text = text.replace("summary: Every auto-graded kind.", f'summary: "{payload}"')
     text = text.replace("prompt: Sort these.", f'prompt: "{payload}"')
