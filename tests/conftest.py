@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
+import threading
 import shutil
 from pathlib import Path
 from typing import Iterator
@@ -97,3 +101,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         name = getattr(item, "originalname", item.name)
         if module in SLOW_MODULES or name in SLOW_TESTS or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+# ---------------------------------------------------------------- the fixture pack's two editions, served
+
+@pytest.fixture(scope="session")
+def editions_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """site/ for the fixture pack with both editions only (no handouts, no exports): for browser tests."""
+    out = tmp_path_factory.mktemp("editions") / "site"
+    build_pack(FIXTURE_PACK, out, handouts=False, exports=False)
+    return out
+
+
+@contextlib.contextmanager
+def serve_folder(root: Path) -> Iterator[str]:
+    """A static server for `root` on a free loopback port; yields its base URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

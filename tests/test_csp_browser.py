@@ -5,36 +5,25 @@ no CSP violation."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from tests.conftest import CONFIG, FIXTURE_PACK
+from tests.conftest import serve_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from generator.build import build
-
-    out = tmp_path_factory.mktemp("csp") / "site"
-    build(FIXTURE_PACK, out, config_file=CONFIG, handouts=False, exports=False, quiet=True)
-    return out
+def site(editions_site: Path) -> Path:
+    return editions_site
 
 
 @pytest.fixture(scope="module")
 def http_root(site: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve_folder(site) as url:
+        yield url
 
 
 def _open(browser, url: str):

@@ -7,17 +7,14 @@ no CSP violation."""
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
-import http.server
 import re
-import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from conftest import CONFIG, FIXTURE_PACK
+from conftest import FIXTURE_PACK, serve_folder
 from generator.grade import grade
 from generator.grade.report import CSS
 from generator.load import load_pack
@@ -87,23 +84,14 @@ def test_planted_script_in_a_report_is_refused_and_its_style_applies(browser, tm
 # ---------------------------------------------------------------- Check answers under the site's CSP
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from generator.build import build
-
-    out = tmp_path_factory.mktemp("check-csp") / "site"
-    build(FIXTURE_PACK, out, config_file=CONFIG, handouts=False, exports=False, quiet=True)
-    return out
+def site(editions_site: Path) -> Path:
+    return editions_site
 
 
 @pytest.fixture(scope="module")
 def http_root(site: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(site) as url:
+        yield url
 
 
 @pytest.mark.browser
