@@ -21,6 +21,7 @@ from .edition import EDITIONS, Edition
 from .errors import display_path
 from .epoch import content_epoch, ensure_epoch  # noqa: F401 - part of this module's API
 from .load import Loaded, load_pack
+from . import variants
 
 Echo = Callable[[str], None]
 # Handout worker processes while the two editions build (Typst is fast enough in this process alone).
@@ -127,9 +128,11 @@ def _swap(tmp: Path, out: Path, parts: list[str]) -> None:
 
 def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS, handouts: bool = True,
           exports: bool = True, config_file: Path = Path("mkdocs.yml"), paper: str | None = None,
-          quiet: bool = False, echo: Echo = print, loaded: Loaded | None = None) -> BuildResult:
+          quiet: bool = False, echo: Echo = print, loaded: Loaded | None = None,
+          variant: str | None = None) -> BuildResult:
     # PackError propagates before anything is touched (the loader also checks the workshop guide is in docs/)
     loaded = loaded or load_pack(lessons, docs_dir=config_file.parent / "docs")
+    loaded = variants.apply(loaded, variant)  # each lesson as it is taught (pack.yml's variants, --variant)
     pack = loaded.pack
     ensure_epoch(pack)
     if not config_file.exists():

@@ -175,7 +175,86 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
             seen_ex.add(ex.id)
             out.extend(_check_exercise(ex, f, at, src, para, claim_ids))
             inline_quotes(ex.model_dump(mode="json"), f, at, src)
+    out.extend(variant_problems(loaded))
+    out.extend(skill_problems(loaded))
     out.extend(link_problems(loaded))
+    return out
+
+
+FULL = "full"  # `--variant full`: every lesson whole, whatever pack.yml picks
+
+
+def variant_problems(loaded: "Loaded") -> list[Problem]:
+    """Each lesson variant names activities and exercises of its lesson, and its minutes add up;
+    pack.yml's `variants:` names lessons and variants that exist."""
+    pack, files, origin = loaded.pack, loaded.files, loaded.origin
+    out: list[Problem] = []
+    for lesson in pack.lessons:
+        f = files[origin[("lesson", lesson.id)]]
+        act_ids = [a.id for a in lesson.activities if a.id]
+        for aid in _dupes(act_ids):
+            j = max(j for j, a in enumerate(lesson.activities) if a.id == aid)
+            out.append(f.problem(("activities", j, "id"), f"activity id '{aid}' is used twice in this lesson; give each activity its own id"))
+        by_id = {a.id: a for a in lesson.activities if a.id}
+        ex_ids = [e.id for e in lesson.exercises]
+        for vid, v in lesson.variants.items():
+            at = ("variants", vid)
+            if vid == FULL:
+                out.append(f.problem(at, f"variant id '{FULL}' is kept for the whole lesson (--variant {FULL}); call this variant something else", key=True))
+            total = 0
+            for j, (aid, minutes) in enumerate(v.steps()):
+                a = by_id.get(aid)
+                where = at + ("activities", j) + (() if minutes is None else (aid,))
+                if a is None:
+                    hint = did_you_mean(aid, by_id) or (" (no activity of this lesson has an id yet: add `id: " + aid + "` to the one you mean)"
+                                                        if not by_id else f"; activity ids are {', '.join(by_id)}")
+                    out.append(f.problem(where, f"variant '{vid}': activity '{aid}' is not in this lesson{hint}", key=minutes is not None))
+                    continue
+                total += a.minutes if minutes is None else minutes
+            for aid in _dupes(a for a, _ in v.steps()):
+                out.append(f.problem(at + ("activities",), f"variant '{vid}': activity '{aid}' is listed twice; list it once"))
+            if total != v.minutes and len(v.steps()) == sum(1 for a, _ in v.steps() if a in by_id):
+                out.append(f.problem(at + ("minutes",), f"variant '{vid}': its activities add up to {total} minutes but its minutes are {v.minutes}; "
+                                                         "make them match (write `- id: minutes` for an activity that is shorter in this variant)"))
+            for k, eid in enumerate(v.exercises or []):
+                if eid not in ex_ids:
+                    out.append(f.problem(at + ("exercises", k), f"variant '{vid}': exercise '{eid}' is not in this lesson{did_you_mean(eid, ex_ids)}"))
+    pack_file = files[origin[("pack", "")]]
+    lessons = {lesson.id: lesson for lesson in pack.lessons}
+    for lid, vid in pack.info.variants.items():
+        if lid not in lessons:
+            out.append(pack_file.problem(("variants", lid), f"variants: lesson '{lid}' is not a lesson of this pack{did_you_mean(lid, lessons)}", key=True))
+        elif vid != FULL and vid not in lessons[lid].variants:
+            have = lessons[lid].variants
+            hint = did_you_mean(vid, have) or (f"; it has {', '.join(have)} (or {FULL})" if have else "; it has no variants: declare one under 'variants:' in its file")
+            out.append(pack_file.problem(("variants", lid), f"variants: lesson '{lid}' has no variant '{vid}'{hint}"))
+    return out
+
+
+def skill_problems(loaded: "Loaded") -> list[Problem]:
+    """Skill ids are unique in skills.yml, and every skill a lesson or exercise names is there."""
+    pack, files, origin = loaded.pack, loaded.files, loaded.origin
+    out: list[Problem] = []
+    skill_ids = {s.id for s in pack.skills}
+    if pack.skills:
+        sf = files[origin[("skills", "")]]
+        for sid in _dupes(s.id for s in pack.skills):
+            i = max(i for i, s in enumerate(pack.skills) if s.id == sid)
+            out.append(sf.problem(("skills", i, "id"), f"skill id '{sid}' is used twice; give each skill its own id"))
+
+    def unknown(sid: str, f: "YamlFile", path: tuple[Any, ...]) -> None:
+        if sid not in skill_ids:
+            hint = did_you_mean(sid, skill_ids) or ("; add it to skills.yml" if skill_ids else
+                                                    "; define the pack's skills in skills.yml (id, name, description)")
+            out.append(f.problem(path, f"skill '{sid}' is not in skills.yml{hint}"))
+
+    for lesson in pack.lessons:
+        f = files[origin[("lesson", lesson.id)]]
+        for j, sid in enumerate(lesson.skills):
+            unknown(sid, f, ("skills", j))
+        for i, ex in enumerate(lesson.exercises):
+            for j, sid in enumerate(ex.skills):
+                unknown(sid, f, ("exercises", i, "skills", j))
     return out
 
 

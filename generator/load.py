@@ -336,13 +336,15 @@ _CONSEQUENCES: dict[str, tuple[str, bool]] = {  # list -> (pattern with the refe
     "references": (r"reference '([^']*)' is not in references\.yml", True),
     "terms": (r"(?:vocabulary|see_also) '([^']*)' is not in (?:glossary\.yml|the glossary)", True),
     "paragraphs": (r"paragraph '([^']*)' does not exist in source", True),
+    "skills": (r"skill '([^']*)' is not in skills\.yml", True),
     "sources": (r"unknown source '([^']*)'|this pack has \d+ sources()|is not in paragraph '([^']*)' word for word", True),
 }
 
 # A source or register file that could not be read at all counts as empty; what it would have
 # held is then "not there" everywhere, which says nothing new.
 WHOLE_FILE = {"Source": ("paragraphs", "sources"), "ClaimRegister": ("claims",),
-              "ReferenceRegister": ("references",), "Glossary": ("terms",)}
+              "ReferenceRegister": ("references",), "Glossary": ("terms",),
+              "SkillList": ("skills",)}
 
 
 def drop_consequences(problems: list[Problem], salvaged: dict[str, Salvage]) -> list[Problem]:
@@ -446,9 +448,10 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
     claims = optional("claims.yml", model.ClaimRegister, "claims")
     references = optional("references.yml", model.ReferenceRegister, "references")
     glossary = optional("glossary.yml", model.Glossary, "terms")
+    skills = optional("skills.yml", model.SkillList, "skills")
 
     lessons: dict[str, model.Lesson] = {}
-    known = {"pack.yml", "claims.yml", "references.yml", "glossary.yml"}
+    known = {"pack.yml", "claims.yml", "references.yml", "glossary.yml", "skills.yml"}
     for p in sorted(folder.iterdir()):
         if p.is_dir() or p.name in known or p.name.startswith("."):
             continue
@@ -480,7 +483,7 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
     ordered = [lessons[i] for i in info.lessons if lessons.get(i)]
     try:
         pack = model.Pack(info=info, sources=sources, claims=claims, references=references,
-                          glossary=glossary, lessons=ordered)
+                          glossary=glossary, lessons=ordered, skills=skills)
     except ValidationError:
         raise PackError(problems or [Problem(origin[("pack", "")], 1, 1, "the pack's files do not fit together; "
                                                                           "fix the problems above and check again")])

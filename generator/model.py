@@ -124,6 +124,8 @@ class PackInfo(Strict):
     site: SiteOptions = SiteOptions()
     workshop: Workshop | None = None
     lints: LintOptions = LintOptions()
+    variants: dict[Id, Id] = Field({}, description="The variant each lesson is taught in (lesson id: variant id, "
+                                   "e.g. 03-tracing-claims: short); `casefile build --variant` wins.")
 
 
 # ---------------------------------------------------------------- sources
@@ -277,6 +279,7 @@ class ActivityKind(str, Enum):
 
 
 class Activity(Strict):
+    id: Id | None = Field(None, description="Names the activity for a lesson's variants (e.g. warm-up).")
     kind: ActivityKind
     title: Text
     minutes: Annotated[int, Field(ge=1, le=600)]
@@ -284,6 +287,39 @@ class Activity(Strict):
     student: Text | None = Field(None, description="What students do, written to them; the student edition "
                                  "shows this instead of the teacher's description.")
     exercises: list[Id] = Field([], description="Exercises done in this activity.")
+
+
+# ---------------------------------------------------------------- variants and skills (issue 14.3, 14.6)
+
+VariantMinutes = Annotated[int, Field(ge=1, le=600)]
+
+
+class Variant(Strict):
+    """A shorter (or longer) path through a lesson: which activities, and which exercises."""
+
+    title: Text = Field(description="What the teacher sees, e.g. '45 minutes'.")
+    minutes: VariantMinutes
+    activities: list[Id | Annotated[dict[Id, VariantMinutes], Field(min_length=1, max_length=1)]] = Field(
+        min_length=1, description="Activity ids in order; write `id: minutes` for an activity that takes "
+        "a different time in this variant (e.g. `- practise: 15`).")
+    exercises: list[Id] | None = Field(None, description="The exercises done; leave out for every exercise "
+                                       "of the variant's activities.")
+    note: Text | None = Field(None, description="What changes, for the teacher.")
+
+    def steps(self) -> list[tuple[str, int | None]]:
+        """(activity id, minutes in this variant or None for the activity's own)."""
+        return [(a, None) if isinstance(a, str) else next(iter(a.items())) for a in self.activities]
+
+
+class Skill(Strict):
+    id: Id
+    name: Text
+    description: Text
+    group: Text | None = Field(None, description="A family of skills, e.g. SIFT or COR.")
+
+
+class SkillList(Strict):
+    skills: list[Skill]
 
 
 class Lesson(Strict):
@@ -304,6 +340,20 @@ class Lesson(Strict):
     sensitivity: Sensitivity | None = None
     extensions: list[Text] = []
     exercises: list[Exercise] = []
+    skills: list[Id] = Field([], description="Skills the lesson teaches (ids from skills.yml).")
+    variants: dict[Id, Variant] = teacher({}, description="Shorter or longer paths through the lesson, by id "
+                                          "(e.g. short); the teacher picks one with pack.yml's variants or --variant.")
+    _variant: str | None = PrivateAttr(None)  # the variant this lesson was reduced to (variants.view)
+    _full_duration: int | None = PrivateAttr(None)
+
+    @property
+    def built_variant(self) -> str | None:
+        return self._variant
+
+    @property
+    def full_duration(self) -> int:
+        """Minutes of the whole lesson, also once reduced to a variant."""
+        return self._full_duration or self.duration
 
 
 class Pack(BaseModel):
@@ -317,6 +367,7 @@ class Pack(BaseModel):
     references: list[Reference]
     glossary: list[GlossaryTerm]
     lessons: list[Lesson]
+    skills: list[Skill] = []
     # id -> item per list, rebuilt whenever the list object changes (edition.view assigns new lists)
     _index: dict[str, tuple[list[Any], dict[str, Any]]] = PrivateAttr(default_factory=dict)
 
@@ -346,6 +397,9 @@ class Pack(BaseModel):
     def reference(self, ref_id: str) -> Reference:
         return self._by_id("references")[ref_id]
 
+    def skill(self, skill_id: str) -> Skill:
+        return self._by_id("skills")[skill_id]
+
 
 # Top-level file kinds, for the JSON schema writer and the loader.
 FILE_MODELS: dict[str, type[BaseModel]] = {
@@ -355,4 +409,5 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "references": ReferenceRegister,
     "glossary": Glossary,
     "lesson": Lesson,
+    "skills": SkillList,
 }

@@ -32,6 +32,7 @@ from . import edition as ed
 from . import csp, model
 from .errors import PackError, display_path
 from .load import load_pack
+from . import variants
 from .site import EditionSite, SiteError, available_handouts, edition_site, merge
 
 log = get_plugin_logger(__name__)
@@ -51,6 +52,7 @@ class Handoff:
     serving: bool = False         # `casefile serve`: a broken pack becomes an error page, not an abort
     last_uris: tuple[str, ...] = ()  # serve: the pages of the last good build (each gets the error page)
     failed: bool = False          # serve: the last build showed the error page
+    variant: str | None = None    # serve --variant (a loaded pack is taught in pack.yml's variants otherwise)
 
 
 HANDOFF: Handoff | None = None
@@ -137,7 +139,7 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
             self.pack = src.pack
         else:
             try:
-                self.pack = load_pack(self.lessons_dir).pack
+                self.pack = variants.view(load_pack(self.lessons_dir).pack, src.variant)
             except PackError as e:
                 if not src.serving:
                     for p in e.problems:
@@ -350,10 +352,12 @@ def build_site(config_file: Path, edition: str, site_dir: Path, *, pack: model.P
     return messages
 
 
-def serve_site(config_file: Path, edition: str, dev_addr: str | None, lessons: Path | None = None) -> None:
+def serve_site(config_file: Path, edition: str, dev_addr: str | None, lessons: Path | None = None,
+               variant: str | None = None) -> None:
     """Live preview; the plugin reloads the pack on every save (handed the folder, not a Pack)."""
     from mkdocs.commands.serve import serve
 
-    source = Handoff(edition=edition, lessons_dir=lessons.resolve() if lessons else None, serving=True)  # type: ignore[arg-type]
+    source = Handoff(edition=edition, lessons_dir=lessons.resolve() if lessons else None, serving=True,  # type: ignore[arg-type]
+                     variant=variant)
     with env_vars(NO_MKDOCS_2_WARNING=os.environ.get("NO_MKDOCS_2_WARNING", "1")), handoff(source):
         serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)

@@ -98,12 +98,17 @@ def env() -> jinja2.Environment:
     return _env()
 
 
+# Exercise fields that are labels, not what students answer: tagging skills keeps saved answers.
+UNVERSIONED = frozenset({"skills"})
+
+
 def content_version(pack: model.Pack, lesson: model.Lesson) -> str:
     """Changes whenever what students see of the lesson's exercises changes (ids, prompts, options,
     items), so stale saved answers are not reloaded. Teacher-only fields are left out: the hash is
     the same from the full pack, either edition's view and `casefile grade`, and fixing a key or a
     why does not wipe students' saved work."""
-    data = json.dumps([public_fields(e) for e in lesson.exercises], sort_keys=True, default=str)
+    data = json.dumps([{k: v for k, v in public_fields(e).items() if k not in UNVERSIONED} for e in lesson.exercises],
+                      sort_keys=True, default=str)
     return hashlib.sha256(f"{pack.info.id}/{pack.info.version}/{data}".encode()).hexdigest()[:12]
 
 
@@ -205,6 +210,8 @@ class Renderer:
         out.append(self._page("schedule.md.j2", "schedule.md", "Schedule"))
         if pack.glossary:
             out.append(self._page("glossary.md.j2", "glossary.md", "Glossary"))
+        if pack.skills:
+            out.append(self._page("skills.md.j2", "skills.md", "Skills", where=skill_index(pack)))
         pages = self.policy.pages
         if "claims" in pages and pack.claims:
             out.append(self._page("claims.md.j2", "teacher/claims.md", "Claim register"))
@@ -235,6 +242,8 @@ class Renderer:
         nav.append(("Schedule", "schedule.md"))
         if pack.glossary:
             nav.append(("Glossary", "glossary.md"))
+        if pack.skills:
+            nav.append(("Skills", "skills.md"))
         nav.extend(docs)
         pages = self.policy.pages
         section: list[NavItem] = list(teacher_docs) if self.policy.teacher_docs else []
@@ -250,6 +259,20 @@ class Renderer:
         if section:
             nav.append(("For teachers", section))
         return nav
+
+
+def skill_index(pack: model.Pack) -> dict[str, tuple[list[model.Lesson], list[tuple[model.Lesson, int, Any]]]]:
+    """skill id -> (lessons that teach it, (lesson, exercise number, exercise) where it is practised)."""
+    out: dict[str, tuple[list[model.Lesson], list[tuple[model.Lesson, int, Any]]]] = {s.id: ([], []) for s in pack.skills}
+    for lesson in pack.lessons:
+        for sid in lesson.skills:
+            if sid in out:
+                out[sid][0].append(lesson)
+        for n, ex in enumerate(lesson.exercises, 1):
+            for sid in ex.skills:
+                if sid in out:
+                    out[sid][1].append((lesson, n, ex))
+    return out
 
 
 NAV_CHUNK = 10

@@ -64,7 +64,7 @@ class GradeResult:
         return "\n".join(out)
 
 
-def grade(pack: model.Pack, files: list[Path], out: Path) -> GradeResult:
+def grade(pack: model.Pack, files: list[Path], out: Path, *, by_skill: bool = False) -> GradeResult:
     problems: list[str] = []
     notes: list[str] = []
     students: dict[str, Student] = {}
@@ -93,7 +93,7 @@ def grade(pack: model.Pack, files: list[Path], out: Path) -> GradeResult:
                 st.results.append(result(lesson, ex, f.answers, pack))
     out.mkdir(parents=True, exist_ok=True)
     gradebook = out / "gradebook.csv"
-    gradebook.write_bytes(gradebook_csv(pack, ordered).encode("utf-8"))
+    gradebook.write_bytes(gradebook_csv(pack, ordered, by_skill=by_skill).encode("utf-8"))
     reports_dir = out / "reports"
     reports_dir.mkdir(exist_ok=True)
     reports: list[Path] = []

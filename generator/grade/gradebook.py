@@ -7,6 +7,7 @@ import csv
 import io
 
 from .. import model
+from .by_skill import skill_cells, skill_header
 from .score import Student, columns, fmt
 
 TOTALS = ["Auto score", "Auto max", "Open answers", "Open max"]
@@ -41,10 +42,14 @@ def gradebook_rows(pack: model.Pack, students: list[Student]) -> list[list[str]]
     return rows
 
 
-def gradebook_csv(pack: model.Pack, students: list[Student]) -> str:
-    """UTF-8 with a BOM (spreadsheets then read accents right), CRLF, minimal quoting."""
+def gradebook_csv(pack: model.Pack, students: list[Student], *, by_skill: bool = False) -> str:
+    """UTF-8 with a BOM (spreadsheets then read accents right), CRLF, minimal quoting.
+    `by_skill`: a score and a max column per skill after the totals (grade/by_skill.py)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(gradebook_header(pack))
-    w.writerows(gradebook_rows(pack, students))
+    header, rows = gradebook_header(pack), gradebook_rows(pack, students)
+    if by_skill:
+        header, rows = header + skill_header(pack), [r + skill_cells(pack, st) for r, st in zip(rows, students)]
+    w.writerow(header)
+    w.writerows(rows)
     return "\ufeff" + buf.getvalue()

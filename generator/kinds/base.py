@@ -41,6 +41,7 @@ class ExerciseBase(Strict):
     feedback: Literal["instant", "teacher"] = "teacher"
     paragraphs: list[ParaId] = Field([], description="Paragraphs of the source shown with the exercise.")
     explanation: str | None = teacher(None, description="General explanation of the answer.")
+    skills: list[Id] = Field([], description="Skills the exercise practises (ids from skills.yml).")
 
     # The exercise's kind (set by the registry on each model class): `ex.kind.score(...)` etc.
     kind: ClassVar["Kind"]
