@@ -184,6 +184,14 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
 FULL = "full"  # `--variant full`: every lesson whole, whatever pack.yml picks
 
 
+def activity_names(lesson: model.Lesson) -> dict[str, model.Activity]:
+    """What a variant may call each activity: its id, or its kind when no other activity has that kind."""
+    kinds = Counter(a.kind.value for a in lesson.activities)
+    out = {a.kind.value: a for a in lesson.activities if kinds[a.kind.value] == 1}
+    out.update({a.id: a for a in reversed(lesson.activities) if a.id})
+    return out
+
+
 def variant_problems(loaded: "Loaded") -> list[Problem]:
     """Each lesson variant names activities and exercises of its lesson, and its minutes add up;
     pack.yml's `variants:` names lessons and variants that exist."""
@@ -195,27 +203,34 @@ def variant_problems(loaded: "Loaded") -> list[Problem]:
         for aid in _dupes(act_ids):
             j = max(j for j, a in enumerate(lesson.activities) if a.id == aid)
             out.append(f.problem(("activities", j, "id"), f"activity id '{aid}' is used twice in this lesson; give each activity its own id"))
-        by_id = {a.id: a for a in lesson.activities if a.id}
+        names = activity_names(lesson)
         ex_ids = [e.id for e in lesson.exercises]
         for vid, v in lesson.variants.items():
             at = ("variants", vid)
             if vid == FULL:
                 out.append(f.problem(at, f"variant id '{FULL}' is kept for the whole lesson (--variant {FULL}); call this variant something else", key=True))
-            total = 0
-            for j, (aid, minutes) in enumerate(v.steps()):
-                a = by_id.get(aid)
-                where = at + ("activities", j) + (() if minutes is None else (aid,))
+            total, found = 0, True
+            steps = v.steps()
+            for j, (name, change) in enumerate(steps):
+                a = names.get(name)
+                plain = isinstance(v.activities[j], str)
+                where = at + ("activities", j) + (() if plain else (name,))
                 if a is None:
-                    hint = did_you_mean(aid, by_id) or (" (no activity of this lesson has an id yet: add `id: " + aid + "` to the one you mean)"
-                                                        if not by_id else f"; activity ids are {', '.join(by_id)}")
-                    out.append(f.problem(where, f"variant '{vid}': activity '{aid}' is not in this lesson{hint}", key=minutes is not None))
+                    found = False
+                    hint = did_you_mean(name, names) or f"; name an activity by its id or, when the lesson has one of that kind, its kind ({', '.join(names)})"
+                    out.append(f.problem(where, f"variant '{vid}': activity '{name}' is not in this lesson{hint}", key=not plain))
                     continue
-                total += a.minutes if minutes is None else minutes
-            for aid in _dupes(a for a, _ in v.steps()):
-                out.append(f.problem(at + ("activities",), f"variant '{vid}': activity '{aid}' is listed twice; list it once"))
-            if total != v.minutes and len(v.steps()) == sum(1 for a, _ in v.steps() if a in by_id):
+                total += a.minutes if change.minutes is None else change.minutes
+            seen: set[int] = set()
+            for j, (name, _) in enumerate(steps):
+                a = names.get(name)
+                if a is not None and id(a) in seen:
+                    out.append(f.problem(at + ("activities", j), f"variant '{vid}': activity '{name}' is listed twice; list it once"))
+                if a is not None:
+                    seen.add(id(a))
+            if found and total != v.minutes:
                 out.append(f.problem(at + ("minutes",), f"variant '{vid}': its activities add up to {total} minutes but its minutes are {v.minutes}; "
-                                                         "make them match (write `- id: minutes` for an activity that is shorter in this variant)"))
+                                                         "make them match (write `kind: minutes` for an activity that is shorter in this variant)"))
             for k, eid in enumerate(v.exercises or []):
                 if eid not in ex_ids:
                     out.append(f.problem(at + ("exercises", k), f"variant '{vid}': exercise '{eid}' is not in this lesson{did_you_mean(eid, ex_ids)}"))

@@ -294,21 +294,37 @@ class Activity(Strict):
 VariantMinutes = Annotated[int, Field(ge=1, le=600)]
 
 
+class ActivityChange(Strict):
+    """How an activity differs in a variant; what is left out stays as the activity has it."""
+
+    minutes: VariantMinutes | None = None
+    description: Text | None = Field(None, description="How to run it in this variant, for the teacher.")
+    student: Text | None = Field(None, description="What students do in this variant.")
+
+
 class Variant(Strict):
     """A shorter (or longer) path through a lesson: which activities, and which exercises."""
 
     title: Text = Field(description="What the teacher sees, e.g. '45 minutes'.")
     minutes: VariantMinutes
-    activities: list[Id | Annotated[dict[Id, VariantMinutes], Field(min_length=1, max_length=1)]] = Field(
-        min_length=1, description="Activity ids in order; write `id: minutes` for an activity that takes "
-        "a different time in this variant (e.g. `- practise: 15`).")
+    activities: list[Id | Annotated[dict[Id, VariantMinutes | ActivityChange], Field(min_length=1, max_length=1)]] = Field(
+        min_length=1, description="Activities in order, each by its id, or by its kind when the lesson has one "
+        "activity of that kind (warm_up, reading, exercises, discussion, exit_ticket, other); write "
+        "`kind: minutes` (or `kind: {minutes: 15, student: ...}`) for one that is different in this variant.")
     exercises: list[Id] | None = Field(None, description="The exercises done; leave out for every exercise "
-                                       "of the variant's activities.")
+                                       "but those of the activities the variant leaves out.")
     note: Text | None = Field(None, description="What changes, for the teacher.")
 
-    def steps(self) -> list[tuple[str, int | None]]:
-        """(activity id, minutes in this variant or None for the activity's own)."""
-        return [(a, None) if isinstance(a, str) else next(iter(a.items())) for a in self.activities]
+    def steps(self) -> list[tuple[str, ActivityChange]]:
+        """(activity name, how it changes in this variant)."""
+        out = []
+        for a in self.activities:
+            if isinstance(a, str):
+                out.append((a, ActivityChange()))
+            else:
+                name, change = next(iter(a.items()))
+                out.append((name, change if isinstance(change, ActivityChange) else ActivityChange(minutes=change)))
+        return out
 
 
 class Skill(Strict):

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import model
-from .checks import FULL
+from .checks import FULL, activity_names
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -55,21 +55,21 @@ def problem(pack: model.Pack, variant: str | None) -> str | None:
 def reduce(lesson: model.Lesson, vid: str) -> model.Lesson:
     """A copy of the lesson taught in variant `vid` (which the checker has verified)."""
     v = lesson.variants[vid]
-    by_id = {a.id: a for a in lesson.activities if a.id}
-    steps = v.steps()
+    names = activity_names(lesson)
+    steps = [(names[name], change) for name, change in v.steps()]
     if v.exercises is not None:
         keep_ex = set(v.exercises)
     else:  # every exercise but those done only in the activities the variant leaves out
-        kept = {e for aid, _ in steps for e in by_id[aid].exercises}
-        dropped = {e for a in lesson.activities if a.id not in dict(steps) for e in a.exercises} - kept
+        kept = {e for a, _ in steps for e in a.exercises}
+        dropped = {e for a in lesson.activities if all(a is not b for b, _ in steps) for e in a.exercises} - kept
         keep_ex = {e.id for e in lesson.exercises} - dropped
     copy = lesson.model_copy(deep=True)
-    acts = {a.id: a for a in copy.activities if a.id}
     activities = []
-    for aid, minutes in steps:
-        a = acts[aid]
-        if minutes is not None:
-            a.minutes = minutes
+    for a, change in steps:
+        a = copy.activities[next(i for i, b in enumerate(lesson.activities) if b is a)]
+        for name in ("minutes", "description", "student"):
+            if getattr(change, name) is not None:
+                setattr(a, name, getattr(change, name))
         a.exercises = [e for e in a.exercises if e in keep_ex]
         activities.append(a)
     copy.activities = activities
