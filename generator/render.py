@@ -261,9 +261,12 @@ class Renderer:
         return nav
 
 
-def skill_index(pack: model.Pack) -> dict[str, tuple[list[model.Lesson], list[tuple[model.Lesson, int, Any]]]]:
-    """skill id -> (lessons that teach it, (lesson, exercise number, exercise) where it is practised)."""
-    out: dict[str, tuple[list[model.Lesson], list[tuple[model.Lesson, int, Any]]]] = {s.id: ([], []) for s in pack.skills}
+SkillPlaces = tuple[list[model.Lesson], list[tuple[model.Lesson, list[tuple[int, Any]]]]]
+
+
+def skill_index(pack: model.Pack) -> dict[str, SkillPlaces]:
+    """skill id -> (lessons that teach it, [(lesson, [(exercise number, exercise), ...])] where it is practised)."""
+    out: dict[str, SkillPlaces] = {s.id: ([], []) for s in pack.skills}
     for lesson in pack.lessons:
         for sid in lesson.skills:
             if sid in out:
@@ -271,7 +274,10 @@ def skill_index(pack: model.Pack) -> dict[str, tuple[list[model.Lesson], list[tu
         for n, ex in enumerate(lesson.exercises, 1):
             for sid in ex.skills:
                 if sid in out:
-                    out[sid][1].append((lesson, n, ex))
+                    practised = out[sid][1]
+                    if not practised or practised[-1][0] is not lesson:
+                        practised.append((lesson, []))
+                    practised[-1][1].append((n, ex))
     return out
 
 

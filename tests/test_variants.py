@@ -144,7 +144,7 @@ def test_rendered_pages_follow_the_variant() -> None:
         assert "**Skills:** [Stop](../skills.md#sift-stop)" in page
         skills = pages["skills.md"]
         assert "## Lateral reading {: #lateral-reading }" in skills
-        practised = re.search(r"## Lateral reading .*?\*\*Practised in:\*\* (.*?)\n", skills, re.S).group(1)
+        practised = re.search(r"## Lateral reading .*?\*\*Practised in:\*\*(.*?)\n## ", skills, re.S).group(1)
         assert re.findall(r"\]\((lessons/[^)]+)\)", practised) == [
             "lessons/02-who-is-behind-it.md#ex-wb-raters", "lessons/03-tracing-claims.md#ex-tc-original",
             "lessons/07-what-other-sources-say.md#ex-os-gunfire", "lessons/08-capstone.md#ex-cap-audit-a",
