@@ -33,6 +33,17 @@ VARIANT = click.option("--variant", default=None, metavar="ID",
                             "Default: pack.yml's variants.")
 
 
+def variants_note(pack: Any) -> str:
+    """", 14 skills, 8 lessons with variants (short)" for check's summary line."""
+    with_variants = [lesson for lesson in pack.lessons if lesson.variants]
+    ids = sorted({v for lesson in with_variants for v in lesson.variants})
+    out = f", {len(pack.skills)} skill{'s' if len(pack.skills) != 1 else ''}" if pack.skills else ""
+    if with_variants:
+        n = len(with_variants)
+        out += f", {n} lesson{'s' if n != 1 else ''} with variants ({', '.join(ids)})"
+    return out
+
+
 def load(lessons: Path, docs_dir: Path | None = None, limits: Any = None, variant: str | None = None) -> Any:
     """The checked pack, each lesson reduced to the variant it is taught in (generator/variants.py)."""
     from .load import load_pack
@@ -95,7 +106,7 @@ def check(lessons: Path, config_file: Path, strict: bool, max_file_mb: float | N
 
     try:
         loaded = load(lessons, docs_dir=config_file.parent / "docs" if config_file.is_file() else None,
-                    limits=Limits.from_env(max_file_mb, max_pack_mb))
+                    limits=Limits.from_env(max_file_mb, max_pack_mb), variant="full")  # every lesson whole
     except Exception as e:  # noqa: BLE001 - a bug of ours: one line and a hint, not a traceback
         if debug:
             click.get_current_context().meta["casefile.debug"] = True  # the group lets it through too
@@ -114,7 +125,8 @@ def check(lessons: Path, config_file: Path, strict: bool, max_file_mb: float | N
     n_ex = sum(len(lesson.exercises) for lesson in pack.lessons)
     lint_note = f" {len(warnings)} lint warning{'s' if len(warnings) != 1 else ''}." if warnings else ""
     click.echo(f"{lessons}: OK: {len(pack.lessons)} lessons, {n_ex} exercises, {len(pack.claims)} claims, "
-               f"{len(pack.references)} references, {len(pack.glossary)} glossary terms; every quote matches its source.{lint_note}")
+               f"{len(pack.references)} references, {len(pack.glossary)} glossary terms{variants_note(pack)}; "
+               f"every quote matches its source.{lint_note}")
     from .importer.review import review_notes  # imported packs: unknown metadata, draft claims
 
     for note in review_notes(loaded):

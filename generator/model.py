@@ -361,6 +361,12 @@ class Lesson(Strict):
                                           "(e.g. short); the teacher picks one with pack.yml's variants or --variant.")
     _variant: str | None = PrivateAttr(None)  # the variant this lesson was reduced to (variants.view)
     _full_duration: int | None = PrivateAttr(None)
+    _whole: "Lesson | None" = PrivateAttr(None)  # the lesson before variants.view reduced it
+
+    @property
+    def whole(self) -> "Lesson":
+        """The whole lesson, also once reduced to a variant."""
+        return self._whole or self
 
     @property
     def built_variant(self) -> str | None:

@@ -75,6 +75,7 @@ def reduce(lesson: model.Lesson, vid: str) -> model.Lesson:
     copy.activities = activities
     copy.exercises = [e for e in copy.exercises if e.id in keep_ex]
     copy._full_duration = lesson.duration
+    copy._whole = lesson
     copy.duration = v.minutes
     copy._variant = vid
     return copy

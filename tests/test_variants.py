@@ -166,12 +166,18 @@ def test_grading_with_the_built_variant(tmp_path: Path, monkeypatch: pytest.Monk
                        lesson_version=content_version(short, lesson))
     path = write(tmp_path, "01-basics-ana.casefile.json", data)
     full = CliRunner().invoke(main, ["grade", "--lessons", str(FIXTURE_PACK), str(path)])
-    assert full.exit_code == 1 and "saved from an older version of lesson '01-basics'" in full.stderr
+    assert full.exit_code == 1
+    assert full.stderr.splitlines()[0] == ("01-basics-ana.casefile.json: made on the 'short' path of lesson '01-basics', "
+                                           "not the one graded; grade it with --variant short")
     result = CliRunner().invoke(main, ["grade", "--lessons", str(FIXTURE_PACK), "--variant", "short", str(path)])
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO((tmp_path / "grades" / "gradebook.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0][:3] == ["Student", "01-basics/b-choice", "01-basics/b-truefalse"]
     assert rows[1][:3] == ["Ana", "2", "2"]
+    whole = write(tmp_path, "01-basics-bo.casefile.json", answer_file("01-basics", "Bo", BASICS_RIGHT))
+    wrong = CliRunner().invoke(main, ["grade", "--lessons", str(FIXTURE_PACK), "--variant", "short", str(whole)])
+    assert wrong.stderr.splitlines()[0].endswith("made on the 'full' path of lesson '01-basics', not the one graded; "
+                                                 "grade it with --variant full")
 
 
 def test_gradebook_totals_by_skill(tmp_path: Path) -> None:

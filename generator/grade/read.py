@@ -15,6 +15,7 @@ from .. import model
 from ..errors import display_path
 from ..limits import ANSWER_JSON_DEPTH, JsonTooDeep, loads_bounded, visible_name
 from ..render import content_version
+from .variant_hint import made_on
 
 FORMAT = "casefile-answers"
 FORMAT_VERSION = 1
@@ -99,6 +100,11 @@ def read_answer_file(pack: model.Pack, path: Path) -> AnswerFile | list[str]:
         return problems
     now = content_version(pack, lesson)
     if data["lesson_version"] != now:
+        other = made_on(pack, lesson, data["lesson_version"])  # grade/variant_hint.py
+        if other is not None:
+            problems.append(f"{name}: made on the '{other}' path of lesson '{lesson.id}', not the one graded; "
+                            f"grade it with --variant {other}")
+            return problems
         was = f"pack version {data['pack_version']}, " if str(data["pack_version"]) != pack.info.version else ""
         problems.append(f"{name}: saved from an older version of lesson '{lesson.id}' ({was}lesson version {data['lesson_version']}, now {now}); "
                         f"the exercises have changed since: ask the student to open the lesson again, check their answers and download a new file")
