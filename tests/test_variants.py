@@ -226,6 +226,7 @@ def test_built_variant_site_worksheets_and_exports(tmp_path: Path) -> None:
         assert prompt not in worksheet
     key = text_of(out / "handouts" / "teacher" / "01-basics-key.pdf")
     assert "TMARK-truefalse-why1" in key and "TMARK-multi" not in key
+    assert "Paths through this lesson" in key and "15 minutes (this key)" in key and "The whole lesson (full)" in key
     with zipfile.ZipFile(out / "exports" / "fixture-qti.zip") as z:
         xml = z.read("cf-fixture-01-basics/cf-fixture-01-basics.xml")
     items = [i.get("ident") for i in ET.fromstring(xml).iter() if i.tag.endswith("item")]
@@ -234,3 +235,21 @@ def test_built_variant_site_worksheets_and_exports(tmp_path: Path) -> None:
     assert [n.text for n in moodle.iter("idnumber") if n.text.startswith("01-basics/")] == [f"01-basics/{e}" for e in SHORT_BASICS]
     gift = (out / "exports" / "fixture.gift.txt").read_text(encoding="utf-8")
     assert re.findall(r"// casefile: 01-basics/(\S+)", gift) == SHORT_BASICS
+
+
+@pytest.mark.slow
+def test_built_default_pack_in_its_45_minute_variant(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_pack(DEFAULT_PACK, out, handouts=False, exports=False, variant="short")
+    short = variants.view(load_pack(DEFAULT_PACK).pack, "short")
+    for edition in ("student", "teacher"):
+        for lesson in short.lessons:
+            page = (out / edition / "lessons" / f"{lesson.id}.html").read_text(encoding="utf-8")
+            assert re.findall(r'data-exercise="([a-z0-9-]+)"', page) == ids(lesson)
+            assert "<span>45 minutes</span>" in page
+            assert f'data-version="{content_version(short, lesson)}"' in page  # what the grader expects
+        skills = (out / edition / "skills.html").read_text(encoding="utf-8")
+        linked = set(re.findall(r'href="lessons/([a-z0-9-]+)\.html#ex-([a-z0-9-]+)"', skills))
+        assert linked == {(lesson.id, e.id) for lesson in short.lessons for e in lesson.exercises if e.skills}
+    schedule = (out / "student" / "schedule.html").read_text(encoding="utf-8")
+    assert "8 lessons, 360 minutes in all" in schedule

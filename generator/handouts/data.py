@@ -113,7 +113,20 @@ def _lesson(pack: model.Pack, lesson: model.Lesson) -> dict[str, Any]:
         "focus": [paragraph(paras[p]) for p in lesson.focus_paragraphs if p in paras],
         "exercises": [_exercise(ex, i, paras) for i, ex in enumerate(lesson.exercises, 1)],
         "sensitivity": as_data(lesson.sensitivity) if lesson.sensitivity else None,
+        "paths": _paths(lesson),
     }
+
+
+def _paths(lesson: model.Lesson) -> list[dict[str, Any]]:
+    """The lesson's variants for the key (teacher view only: students' views have none), the one
+    built first marked."""
+    if not lesson.variants:
+        return []
+    built = lesson.built_variant
+    rows = [{"title": "The whole lesson", "id": "full", "minutes": lesson.full_duration,
+             "note": prose("Every activity and exercise."), "built": built is None}]
+    return rows + [{"title": v.title, "id": vid, "minutes": v.minutes, "note": prose(v.note), "built": vid == built}
+                   for vid, v in lesson.variants.items()]
 
 
 def claim(pack: model.Pack, c: model.Claim) -> dict[str, Any]:
