@@ -213,7 +213,8 @@ def variant_problems(loaded: "Loaded") -> list[Problem]:
             steps = v.steps()
             for j, (name, change) in enumerate(steps):
                 a = names.get(name)
-                plain = isinstance(v.activities[j], str)
+                raw = f.data.get("variants", {}).get(vid, {}).get("activities") if isinstance(f.data, dict) else None
+                plain = not isinstance(raw, list) or j >= len(raw) or isinstance(raw[j], str)
                 where = at + ("activities", j) + (() if plain else (name,))
                 if a is None:
                     found = False

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from .fields import COR_LEVELS, Confidence, Id, ParaId, PartialDate, Strict, Text, teacher  # noqa: F401
@@ -302,12 +302,33 @@ class ActivityChange(Strict):
     student: Text | None = Field(None, description="What students do in this variant.")
 
 
+def _activity_entries(value: Any) -> Any:
+    """`- warm_up`, `- reading: 8` and `- reading: {minutes: 8, ...}` all become {name: change},
+    so every mistake is reported at its place as one plain message."""
+    if not isinstance(value, list):
+        return value
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            out.append({item: {}})
+        elif isinstance(item, dict) and len(item) == 1:
+            name, change = next(iter(item.items()))
+            out.append({name: change if isinstance(change, dict) else {"minutes": change}})
+        else:
+            out.append(item)
+    return out
+
+
+VariantStepInput = Id | dict[Id, VariantMinutes | ActivityChange]
+
+
 class Variant(Strict):
     """A shorter (or longer) path through a lesson: which activities, and which exercises."""
 
     title: Text = Field(description="What the teacher sees, e.g. '45 minutes'.")
     minutes: VariantMinutes
-    activities: list[Id | Annotated[dict[Id, VariantMinutes | ActivityChange], Field(min_length=1, max_length=1)]] = Field(
+    activities: Annotated[list[Annotated[dict[Id, ActivityChange], Field(min_length=1, max_length=1)]],
+                          BeforeValidator(_activity_entries, json_schema_input_type=list[VariantStepInput])] = Field(
         min_length=1, description="Activities in order, each by its id, or by its kind when the lesson has one "
         "activity of that kind (warm_up, reading, exercises, discussion, exit_ticket, other); write "
         "`kind: minutes` (or `kind: {minutes: 15, student: ...}`) for one that is different in this variant.")
@@ -317,14 +338,7 @@ class Variant(Strict):
 
     def steps(self) -> list[tuple[str, ActivityChange]]:
         """(activity name, how it changes in this variant)."""
-        out = []
-        for a in self.activities:
-            if isinstance(a, str):
-                out.append((a, ActivityChange()))
-            else:
-                name, change = next(iter(a.items()))
-                out.append((name, change if isinstance(change, ActivityChange) else ActivityChange(minutes=change)))
-        return out
+        return [next(iter(a.items())) for a in self.activities]
 
 
 class Skill(Strict):
