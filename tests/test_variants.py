@@ -70,6 +70,20 @@ def test_variant_names_that_do_not_exist(pack_copy: Path, monkeypatch: pytest.Mo
     ]
 
 
+def test_a_wrong_minutes_value_is_one_plain_message(pack_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(pack_copy.parent)
+    edit(pack_copy / "01-basics.yml", "practise: {minutes: 10, student: Do exercises 1 and 2 below.}", "practise: ten")
+    code, lines = check(Path("lessons"))
+    assert lines == ["lessons/01-basics.yml:90:34: 'minutes' must be a whole number, not 'ten'",
+                     "1 problem found; nothing was built."]
+
+
+def test_check_counts_skills_and_variants() -> None:
+    result = CliRunner().invoke(main, ["check", "--lessons", str(FIXTURE_PACK)])
+    assert result.exit_code == 0
+    assert "2 glossary terms, 3 skills, 1 lesson with variants (short); every quote" in result.stdout
+
+
 def test_unknown_skill_is_an_error_with_did_you_mean(pack_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(pack_copy.parent)
     edit(pack_copy / "02-open.yml", "    skills: [lateral]", "    skills: [laterel]")
