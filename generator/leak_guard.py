@@ -205,7 +205,7 @@ def public_files(build_dir: Path) -> list[Path]:
 
 
 def scan(files: Iterable[Path], secrets: list[Secret], *, build_dir: Path, out_dir: Path,
-         docs_dir: Path | None = None) -> list[str]:
+         docs_dir: Path | None = None, pages_dir: Path | None = None) -> list[str]:
     """One message per (file, teacher text) found; [] when nothing leaks."""
     if not secrets:
         return []
@@ -227,21 +227,24 @@ def scan(files: Iterable[Path], secrets: list[Secret], *, build_dir: Path, out_d
             s = secrets[i]
             quote = s.text if len(s.text) <= 60 else s.text[:57] + "…"
             messages.append(f"{shown}: holds teacher-only text, {s.field} from {s.where} (\"{quote}\"); "
-                            f"{_advice(rel, docs_dir)}")
+                            f"{_advice(rel, docs_dir, pages_dir)}")
     return messages
 
 
-def _advice(rel: Path, docs_dir: Path | None) -> str:
+def _advice(rel: Path, docs_dir: Path | None, pages_dir: Path | None = None) -> str:
     parts = rel.parts
-    if docs_dir is not None and len(parts) > 1 and rel.suffix == ".html":
-        md = docs_dir / Path(*parts[1:]).with_suffix(".md")
+    for folder in (pages_dir, docs_dir):  # a pack's page replaces the docs/ page of the same path
+        if folder is None or len(parts) < 2 or rel.suffix != ".html":
+            continue
+        md = folder / Path(*parts[1:]).with_suffix(".md")
         if md.is_file():
             return (f"remove it from {display_path(md)}, or make that page teacher-only (move it under "
-                    f"docs/teacher/ or add 'edition: teacher' to its front matter); nothing was published")
+                    f"{display_path(folder)}/teacher/ or add 'edition: teacher' to its front matter); nothing was published")
     return "remove it from the page or file it was pasted into (or report a bug if it is generated); nothing was published"
 
 
-def check(loaded: Loaded, build_dir: Path, out_dir: Path, docs_dir: Path | None = None) -> list[str]:
+def check(loaded: Loaded, build_dir: Path, out_dir: Path, docs_dir: Path | None = None,
+          pages_dir: Path | None = None) -> list[str]:
     """The guard as `casefile build` runs it on its temporary folder."""
     return scan(public_files(build_dir), teacher_secrets(loaded), build_dir=build_dir, out_dir=out_dir,
-                docs_dir=docs_dir)
+                docs_dir=docs_dir, pages_dir=pages_dir)

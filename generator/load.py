@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import model
+from .docs_pages import PACK_PAGES, guide_file, pack_page_problems
 from .errors import PackError, Problem, display_path, one_line
 from .limits import Limits, megabytes
 from .yaml_reader import Path_, YamlFile, read_yaml
@@ -486,25 +487,29 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
                                                                           "fix the problems above and check again")])
     loaded = Loaded(pack=pack, files=files, origin=origin)
     problems.extend(drop_consequences(check_pack(loaded, present=set(lessons)), salvaged))
-    problems.extend(_guide_problems(info, files[origin[("pack", "")]], docs_dir))
+    problems.extend(_guide_problems(info, files[origin[("pack", "")]], docs_dir, folder / PACK_PAGES))
+    problems.extend(Problem(display_path(p), 1, 1, what) for p, what in pack_page_problems(folder / PACK_PAGES))
     if problems:
         raise PackError(problems)
     return loaded
 
 
-def _guide_problems(info: model.PackInfo, f: YamlFile, docs_dir: Path | None) -> list[Problem]:
-    """The workshop guide is a file under docs/: it must be there, and may not point outside it."""
+def _guide_problems(info: model.PackInfo, f: YamlFile, docs_dir: Path | None, pages_dir: Path) -> list[Problem]:
+    """The workshop guide is a page of the pack's pages/ folder or of docs/: it must be there, and
+    may not point outside them."""
     guide = info.workshop.guide if info.workshop else None
     if not guide:
         return []
     at = ("workshop", "guide")
     rel = Path(guide)
     if rel.is_absolute() or ".." in rel.parts or "\\" in guide:
-        return [f.problem(at, f"workshop guide '{guide}' must be a path inside docs/ (like teacher/facilitator-guide.md), "
-                              "without '..' or a leading '/'")]
-    if docs_dir is not None and Path(docs_dir).is_dir() and not (Path(docs_dir) / rel).is_file():
-        return [f.problem(at, f"workshop guide '{guide}' is not in {display_path(Path(docs_dir))}/; create it there, "
-                              "or fix the path (it is relative to the docs folder)")]
+        return [f.problem(at, f"workshop guide '{guide}' must be a path inside the pack's pages/ folder or docs/ "
+                              "(like teacher/facilitator-guide.md), without '..' or a leading '/'")]
+    docs = Path(docs_dir) if docs_dir is not None and Path(docs_dir).is_dir() else None
+    if (docs is not None or pages_dir.is_dir()) and guide_file(guide, docs, pages_dir, info.site.generic_pages) is None:
+        where = " or ".join(f"{display_path(d)}/" for d in (pages_dir, docs if info.site.generic_pages else None) if d is not None)
+        return [f.problem(at, f"workshop guide '{guide}' is not in {where}; create it there, "
+                              "or fix the path (it is relative to the pages folder)")]
     return []
 
 

@@ -69,6 +69,8 @@ class SiteOptions(Strict):
     student_title: str | None = None
     teacher_title: str | None = None
     paper: Literal["a4", "letter"] = "a4"
+    generic_pages: bool = Field(True, description="Include the generic hand-written pages of docs/ (for students, for "
+                                "teachers, writing lessons); false: only the pack's own pages (lessons/pages/).")
 
 
 class LintOptions(Strict):
@@ -106,7 +108,7 @@ class Workshop(Strict):
     title: Text
     lessons: list[Id] = Field(min_length=1, description="Lessons used in the workshop, in order.")
     minutes: Annotated[int, Field(ge=1, le=1440)] = 180
-    guide: str | None = Field(None, description="Hand-written facilitator guide, relative to docs/ (e.g. teacher/facilitator-guide.md).")
+    guide: str | None = Field(None, description="Hand-written facilitator guide: a page of the pack's pages/ folder or of docs/ (e.g. teacher/facilitator-guide.md).")
 
 
 class PackInfo(Strict):

@@ -17,7 +17,7 @@ import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
 
 import jinja2
@@ -32,6 +32,7 @@ from . import edition as ed
 from . import csp, model
 from .errors import PackError, display_path
 from .load import load_pack
+from .docs_pages import pack_pages_dir
 from .site import EditionSite, SiteError, available_handouts, edition_site, merge
 
 log = get_plugin_logger(__name__)
@@ -85,6 +86,13 @@ def sanitize_doc(html: str) -> str:
     """Remove script, event handlers and javascript: URLs from a hand-written page."""
     return nh3.clean(html, tags=DOC_TAGS, attributes=DOC_ATTRS, url_schemes={"http", "https", "mailto"},
                      link_rel=None, strip_comments=True)
+
+
+def _walk_order(uri: str) -> tuple[tuple[str, ...], bool, str]:
+    """MkDocs' order of docs/ files: folder by folder (its files before its subfolders), index or
+    README first."""
+    path = PurePosixPath(uri)
+    return path.parent.parts, path.stem.lower() not in ("index", "readme"), path.name
 
 
 class CasefileConfig(base.Config):
@@ -150,7 +158,8 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
             config.site_dir = str(site_dir.with_name(self.edition))
         try:
             self.site: EditionSite = edition_site(self.pack, self.edition, Path(config.docs_dir),
-                                                  available_handouts(self.pack, self.handouts_dir, self.handouts_later))
+                                                  available_handouts(self.pack, self.handouts_dir, self.handouts_later),
+                                                  pages_dir=pack_pages_dir(self.lessons_dir))
         except SiteError as e:
             for m in e.messages:
                 log.error(m)
@@ -215,6 +224,14 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
             if not f.generated_by and f.src_uri in site.hidden_docs:
                 files.remove(f)
         self.doc_uris = site.doc_uris
+        # the pack's own pages (lessons/pages/), read as docs/ pages are, in the order MkDocs gives
+        # docs/ (folder by folder, index first): the same search index wherever a page comes from
+        hand = [f for f in files if not f.generated_by]
+        for f in hand:
+            files.remove(f)
+        hand += [File.generated(config, uri, abs_src_path=str(path)) for uri, path in site.pack_pages.items()]
+        for f in sorted(hand, key=lambda f: _walk_order(f.src_uri)):
+            files.append(f)
         for page in site.pages:
             files.append(File.generated(config, page.uri, content=page.markdown))
         for uri, data in site.assets.items():
@@ -280,11 +297,11 @@ def env_vars(**values: str | None) -> Iterator[None]:
 DOC_WARNING = re.compile(r"^Doc file '(?P<file>[^']+)' contains (?:a|an) (?:[\w-]+ )*?link '(?P<link>[^']*)'(?P<rest>.*)$", re.S)
 
 
-def locate_doc_warning(message: str, docs_dir: Path, edition: str) -> str:
-    """`docs/x.md:LINE:COL: …` for MkDocs' warnings about a hand-written page; other warnings as
-    `<edition> edition: …`."""
+def locate_doc_warning(message: str, docs_dir: Path, edition: str, doc_files: dict[str, Path] | None = None) -> str:
+    """`docs/x.md:LINE:COL: …` (or `lessons/pages/x.md:…` for a pack's page, `doc_files`) for
+    MkDocs' warnings about a hand-written page; other warnings as `<edition> edition: …`."""
     m = DOC_WARNING.match(message)
-    path = docs_dir / m["file"] if m else None
+    path = ((doc_files or {}).get(m["file"]) or docs_dir / m["file"]) if m else None
     if m is None or path is None or not path.is_file():
         return f"{edition} edition: {message}"
     line, col = 1, 1
@@ -319,11 +336,16 @@ def build_site(config_file: Path, edition: str, site_dir: Path, *, pack: model.P
     root = config_file.resolve().parent
     docs_dir = root / "docs"
     messages: list[str] = []
+    loaded_cfg: list[Any] = []
+
+    def doc_files() -> dict[str, Path]:
+        site = getattr(loaded_cfg[0].plugins.get("casefile"), "site", None) if loaded_cfg else None
+        return site.doc_files if site is not None else {}
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             if record.levelno >= logging.WARNING:
-                messages.append(locate_doc_warning(record.getMessage(), docs_dir, edition))
+                messages.append(locate_doc_warning(record.getMessage(), docs_dir, edition, doc_files()))
 
     handler = Collect()
     mk = logging.getLogger("mkdocs")
@@ -336,6 +358,7 @@ def build_site(config_file: Path, edition: str, site_dir: Path, *, pack: model.P
     try:
         with env_vars(NO_MKDOCS_2_WARNING=os.environ.get("NO_MKDOCS_2_WARNING", "1")), handoff(source):
             cfg = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+            loaded_cfg.append(cfg)
             docs_dir = Path(cfg.docs_dir)
             build(cfg)
         if linked_handouts is not None:

@@ -213,15 +213,16 @@ def document(pack: model.Pack, title: str, label: str, parts: list[dict[str, Any
             "date": date, "pack_title": pack.info.title, "label": label, "parts": parts}
 
 
-def guide_markdown(pack: model.Pack, docs_dir: Path | None) -> str | None:
-    """The hand-written guide's Markdown (front matter removed); "" when none is set, None when it is
-    set but missing."""
+def guide_markdown(pack: model.Pack, docs_dir: Path | None, pages_dir: Path | None = None) -> str | None:
+    """The hand-written guide's Markdown (front matter removed), from the pack's pages folder or
+    docs/; "" when none is set, None when it is set but missing."""
+    from ..docs_pages import front_matter, guide_file
+
     ws = pack.info.workshop
-    if not (ws and ws.guide and docs_dir):
+    if not (ws and ws.guide and (docs_dir or pages_dir)):
         return ""
-    path = Path(docs_dir) / ws.guide
-    if not path.is_file():
+    path = guide_file(ws.guide, Path(docs_dir) if docs_dir else None, pages_dir, pack.info.site.generic_pages)
+    if path is None:
         return None
-    from ..docs_pages import front_matter
 
     return front_matter(path.read_text(encoding="utf-8"))[1]
