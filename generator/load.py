@@ -509,7 +509,7 @@ def _guide_problems(info: model.PackInfo, f: YamlFile, docs_dir: Path | None, pa
     if (docs is not None or pages_dir.is_dir()) and guide_file(guide, docs, pages_dir, info.site.generic_pages) is None:
         where = " or ".join(f"{display_path(d)}/" for d in (pages_dir, docs if info.site.generic_pages else None) if d is not None)
         return [f.problem(at, f"workshop guide '{guide}' is not in {where}; create it there, "
-                              "or fix the path (it is relative to the pages folder)")]
+                              "or fix the path (it is relative to either folder)")]
     return []
 
 

@@ -312,7 +312,7 @@ def locate_doc_warning(message: str, docs_dir: Path, edition: str, doc_files: di
             line, col = n, i + 1
             break
     rest = m["rest"].strip().lstrip(",").strip().rstrip(".")
-    what = {"but the target is not found among documentation files": "no page or file by that name exists in docs/ or the generated pages",
+    what = {"but the target is not found among documentation files": "no page or file by that name exists in docs/, the pack's pages/ or the generated pages",
             "but there is no such anchor on this page": "that anchor is not on the page"}.get(
         rest.replace("but the doc", "but the target"), rest)
     return f"{display_path(path)}:{line}:{col}: link '{m['link']}': {what}; fix or remove the link"
