@@ -350,16 +350,18 @@ def test_new_pack_refuses_a_folder_in_use(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["wp-news.html", "big-outlet.html", "blog.html", "article.md", "article.txt", "ferry.docx"])
-def test_new_pack_checks_and_builds_both_editions(name: str, tmp_path: Path) -> None:
-    _new_pack_builds(name, tmp_path, handouts=False)
+def test_new_pack_builds_every_output_and_names_nothing_of_the_default_article(name: str, tmp_path: Path) -> None:
+    from scan import texts
+    from test_pack_pages import default_pack_words
 
-
-@pytest.mark.slow
-def test_new_pack_builds_handouts_too(tmp_path: Path) -> None:
-    site = _new_pack_builds("big-outlet.html", tmp_path, handouts=True)
+    site = _new_pack_builds(name, tmp_path, handouts=True)
     pdfs = sorted(p.relative_to(site / "handouts").as_posix() for p in (site / "handouts").rglob("*.pdf"))
     assert "student/01-first-look-worksheet.pdf" in pdfs and "teacher/01-first-look-key.pdf" in pdfs
     assert any(p.startswith("student/article-") for p in pdfs)
+    assert len(list((site / "exports").iterdir())) == 3
+    # every file of the result, PDFs and the QTI zip opened: nothing of the default pack's article
+    for path, text in texts(tmp_path / "mypack"):
+        assert default_pack_words(text) == [], path
 
 
 def _new_pack_builds(name: str, tmp_path: Path, *, handouts: bool) -> Path:
