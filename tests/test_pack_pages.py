@@ -23,8 +23,7 @@ NEWPACK_DOCS = ROOT / "generator" / "templates" / "newpack" / "docs"
 
 # Words only the default pack's article and pages use: none may reach another pack's outputs.
 DEFAULT_PACK = ["ISIS", "Rubinstein", "Global Research", "Sourcing, motives and unverified allegations",
-                "isisk-sourcing", "rubinstein-2021", "Abbey Gate", "Kabul", "Afghan", "About the case study",
-                "facilitator-guide.html"]
+                "isisk-sourcing", "rubinstein-2021", "Abbey Gate", "Kabul", "Afghan", "About the case study"]
 GENERIC = ["for-students.md", "teacher/for-teachers.md", "teacher/writing-lessons.md"]
 
 
@@ -33,6 +32,9 @@ def default_pack_words(text: str) -> list[str]:
 
 
 def md_links(text: str) -> list[str]:
+    """Relative link targets of a Markdown page (code blocks and inline code are not links)."""
+    text = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    text = re.sub(r"`[^`\n]*`", "", text)
     return [m for m in re.findall(r"\]\(([^)#\s]+)", text) if not re.match(r"^[a-z]+:", m)]
 
 
