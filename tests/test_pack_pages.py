@@ -183,12 +183,16 @@ def test_pack_pages_build_with_their_links_checked(tmp_path: Path, pack: Path) -
     assert code == 1
     assert f"{pack}/pages/about.md:3:45: link 'notes.md': no page or file by that name exists" in output.replace(
         str(tmp_path.resolve()), str(tmp_path)), output
-    add_pages(pack, {"notes.md": "# Notes\n\nBack to [about](about.md).\n"})
+    # a pack is untrusted: its pages are cleaned like docs/ pages (no script, no handler, no javascript: link)
+    add_pages(pack, {"notes.md": "# Notes\n\nBack to [about](about.md).\n\n<script>alert('PACKPAGE')</script>\n\n"
+                                 "<p onclick=\"alert('PACKPAGE')\">Tap</p> <a href=\"javascript:alert('PACKPAGE')\">x</a>\n"})
     code, output = _build(pack, tmp_path / "site", markdown=tmp_path / "md")
     assert code == 0, output
     site = tmp_path / "site"
     assert "About this article" in (site / "student" / "about.html").read_text(encoding="utf-8")
     assert (tmp_path / "md" / "student" / "docs" / "about.md").read_text(encoding="utf-8").startswith("# About this article")
+    notes = (site / "student" / "notes.html").read_text(encoding="utf-8")
+    assert "Tap" in notes and "PACKPAGE" not in notes
     assert not (site / "student" / "teacher" / "guide.html").exists()
     assert (site / "teacher" / "teacher" / "guide.html").is_file()
     from scan import pdf_text
