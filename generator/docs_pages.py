@@ -62,8 +62,7 @@ def page_files(docs_dir: Path | None, pages_dir: Path | None, generic: bool = Tr
 
 def pack_page_problems(pages_dir: Path | None) -> list[tuple[Path, str]]:
     """Files in the pack's pages folder that cannot be pages: (file, what to do)."""
-    return [(p, "only Markdown pages (.md) go in the pack's pages folder; remove this file, or put "
-                "a picture in the pack's media/ folder")
+    return [(p, "only Markdown pages (.md) can go in the pack's pages folder; move this file out of it")
             for p in _files(pages_dir).values() if p.suffix != ".md"]
 
 

@@ -135,8 +135,7 @@ def test_only_markdown_goes_in_the_pages_folder(pack: Path) -> None:
     with pytest.raises(PackError) as e:
         load_pack(pack)
     assert [str(p) for p in e.value.problems] == [
-        f"{pack}/pages/run.html:1:1: only Markdown pages (.md) go in the pack's pages folder; remove this file, "
-        "or put a picture in the pack's media/ folder"]
+        f"{pack}/pages/run.html:1:1: only Markdown pages (.md) can go in the pack's pages folder; move this file out of it"]
 
 
 # ---------------------------------------------------------------- whole builds
