@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import model
-from .docs_pages import pack_pages_dir
+from .docs_pages import inert_markdown, pack_pages_dir
 from .edition import EDITIONS, Edition
 from .errors import display_path
 from .epoch import content_epoch, ensure_epoch  # noqa: F401 - part of this module's API
@@ -232,9 +232,9 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
                 if f.is_file() and rel not in site.hidden_docs:
                     (docs / rel).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(f, docs / rel)
-        for uri, path in site.pack_pages.items():
+        for uri, path in site.pack_pages.items():  # a pack's pages, their raw HTML made text (no plugin to clean it)
             (docs / uri).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, docs / uri)
+            (docs / uri).write_bytes(inert_markdown(path.read_bytes().decode("utf-8", "replace")).encode("utf-8"))
         for page in site.pages:
             (docs / page.uri).parent.mkdir(parents=True, exist_ok=True)
             (docs / page.uri).write_text(page.markdown, encoding="utf-8")

@@ -210,6 +210,21 @@ def link_problems(loaded: "Loaded") -> list[Problem]:
     return out
 
 
+def page_link_problems(shown: str, text: str) -> list[Problem]:
+    """The same rule for a hand-written page of the pack (lessons/pages/x.md), at each link's line."""
+    out: list[Problem] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        for m in _LINK.finditer(line):
+            group = next(i for i in range(1, 4) if m.group(i))
+            target = m.group(group)
+            scheme = _SCHEME.match(target)
+            if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
+                short = target if len(target) <= 40 else target[:37] + "..."
+                out.append(Problem(shown, n, m.start(group) + 1, f"link '{short}' may only be an http://, https://, mailto: or "
+                                                            "relative address (the page would drop it); fix or remove the link"))
+    return out
+
+
 def _check_exercise(ex: Any, f: "YamlFile", at: tuple[Any, ...], src: model.Source | None, para: Any, claim_ids: set[str]) -> list[Problem]:
     """What every exercise needs, then the kind's own cross-checks (generator/kinds/<kind>/)."""
     out: list[Problem] = []

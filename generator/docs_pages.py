@@ -66,6 +66,24 @@ def pack_page_problems(pages_dir: Path | None) -> list[tuple[Path, str]]:
             for p in _files(pages_dir).values() if p.suffix != ".md"]
 
 
+def inert_markdown(text: str) -> str:
+    """A pack page's Markdown with its raw HTML made text (`<` → `&lt;` before a tag), outside code:
+    the copy `--markdown-out` writes, for engines that would not sanitize it as the plugin does."""
+    out, fence = [], None
+    for line in text.splitlines(keepends=True):
+        m = re.match(r"^\s*(`{3,}|~{3,})", line)
+        if m and (fence is None or m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence)):
+            fence = None if fence else m.group(1)
+            out.append(line)
+            continue
+        if fence:
+            out.append(line)
+            continue
+        parts = re.split(r"(`+[^`]*`+)", line)  # inline code stays as it is
+        out.append("".join(part if i % 2 else re.sub(r"<(?=[A-Za-z/!?])", "&lt;", part) for i, part in enumerate(parts)))
+    return "".join(out)
+
+
 def guide_file(guide: str, docs_dir: Path | None, pages_dir: Path | None, generic: bool = True) -> Path | None:
     """The workshop guide named in pack.yml (a path like teacher/facilitator-guide.md): the pack's
     page, else the docs/ page; None when neither exists."""

@@ -388,7 +388,7 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
     """Load and check a lesson folder; raise PackError listing every problem.
 
     With `docs_dir` (the site's hand-written pages), the workshop guide named in pack.yml must exist there."""
-    from .checks import check_pack  # checks needs Loaded
+    from .checks import check_pack, page_link_problems  # checks needs Loaded
 
     folder = Path(folder)
     limits = limits or Limits.from_env()
@@ -489,6 +489,8 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
     problems.extend(drop_consequences(check_pack(loaded, present=set(lessons)), salvaged))
     problems.extend(_guide_problems(info, files[origin[("pack", "")]], docs_dir, folder / PACK_PAGES))
     problems.extend(Problem(display_path(p), 1, 1, what) for p, what in pack_page_problems(folder / PACK_PAGES))
+    for page in sorted((folder / PACK_PAGES).rglob("*.md")) if (folder / PACK_PAGES).is_dir() else []:
+        problems.extend(page_link_problems(display_path(page), page.read_text(encoding="utf-8", errors="replace")))
     if problems:
         raise PackError(problems)
     return loaded
