@@ -92,7 +92,7 @@ def _walk_order(uri: str) -> tuple[tuple[str, ...], bool, str]:
     """MkDocs' order of docs/ files: folder by folder (its files before its subfolders), index or
     README first."""
     path = PurePosixPath(uri)
-    return path.parent.parts, path.stem.lower() not in ("index", "readme"), path.name
+    return path.parent.parts, path.stem not in ("index", "README"), path.name  # as mkdocs.structure.files._file_sort_key
 
 
 class CasefileConfig(base.Config):

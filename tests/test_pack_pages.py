@@ -213,3 +213,20 @@ def test_pack_pages_build_with_their_links_checked(tmp_path: Path, pack: Path) -
     from scan import pdf_text
 
     assert "A pack-only agenda line." in pdf_text(site / "handouts" / "teacher" / "facilitator-guide.pdf")
+
+
+def test_hand_written_pages_keep_mkdocs_order(tmp_path: Path) -> None:
+    """Pack pages are put among the docs/ files in MkDocs' own order, so the search index and the
+    sitemap do not depend on which folder a page came from."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    from generator.plugin import _walk_order
+
+    docs = tmp_path / "docs"
+    for uri in ["Z.md", "a.md", "index.md", "b/x.md", "b/index.md", "a-b/y.md", "b/c/README.md", "b/c/a.md", "pic.png"]:
+        (docs / uri).parent.mkdir(parents=True, exist_ok=True)
+        (docs / uri).write_text("# x\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\n")
+    theirs = [f.src_uri for f in get_files(load_config(str(tmp_path / "mkdocs.yml")))]
+    assert len(theirs) == 9 and sorted(reversed(theirs), key=_walk_order) == theirs
