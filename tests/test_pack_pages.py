@@ -230,3 +230,16 @@ def test_hand_written_pages_keep_mkdocs_order(tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text("site_name: t\n")
     theirs = [f.src_uri for f in get_files(load_config(str(tmp_path / "mkdocs.yml")))]
     assert len(theirs) == 9 and sorted(reversed(theirs), key=_walk_order) == theirs
+
+
+@pytest.mark.slow
+def test_the_fixture_pack_without_its_workshop_builds_everything(tmp_path: Path, pack_copy: Path) -> None:
+    """Glossary, register and references present, no workshop: every output, no broken link."""
+    text = (pack_copy / "pack.yml").read_text(encoding="utf-8")
+    (pack_copy / "pack.yml").write_text(re.sub(r"(?ms)^workshop:.*", "", text), encoding="utf-8")
+    assert "workshop" not in (pack_copy / "pack.yml").read_text(encoding="utf-8")
+    code, output = _build(pack_copy, tmp_path / "site")
+    assert code == 0, output
+    site = tmp_path / "site"
+    assert (site / "teacher" / "teacher" / "claims.html").is_file() and (site / "student" / "glossary.html").is_file()
+    assert (site / "handouts" / "teacher" / "01-basics-key.pdf").is_file() and len(list((site / "exports").iterdir())) == 3
