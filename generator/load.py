@@ -388,6 +388,7 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
 
     With `docs_dir` (the site's hand-written pages), the workshop guide named in pack.yml must exist there."""
     from .checks import check_pack  # checks needs Loaded
+    from .media import check_media
 
     folder = Path(folder)
     limits = limits or Limits.from_env()
@@ -486,6 +487,8 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
                                                                           "fix the problems above and check again")])
     loaded = Loaded(pack=pack, files=files, origin=origin)
     problems.extend(drop_consequences(check_pack(loaded, present=set(lessons)), salvaged))
+    media_problems, pack.media = check_media(loaded, folder, limits)  # images: read and vetted once
+    problems.extend(media_problems)
     problems.extend(_guide_problems(info, files[origin[("pack", "")]], docs_dir))
     if problems:
         raise PackError(problems)

@@ -74,7 +74,7 @@ def select(pack: model.Pack, lesson: str | None) -> Selection:
     lessons = [lsn for lsn in pack.lessons if lesson is None or lsn.id == lesson]
     sel = Selection(pack=pack, lessons=lessons)
     for lsn in lessons:
-        paras = {p.id: p.text for p in pack.lesson_source(lsn).paragraphs}
+        paras = {ref: p.text or "" for ref, p in pack.lesson_paragraphs(lsn).items()}
         sel.questions[lsn.id] = [Question(lsn, ex, i, paras) for i, ex in enumerate(lsn.exercises, start=1)]
     return sel
 
@@ -147,17 +147,21 @@ def rubric_html(r: model.Rubric) -> str:
 
 
 def _paragraph_html(pack: model.Pack, lesson: model.Lesson, pid: str) -> str:
-    source = pack.lesson_source(lesson)
-    para = next((p for p in source.paragraphs if p.id == pid), None)
+    para = pack.lesson_paragraphs(lesson).get(pid)
     if para is None:
         return ""
-    return fragment("common.j2", "paragraph", pid, para.text)
+    # another source's paragraph is labelled with its title; an image is carried as its alt text,
+    # caption and provenance (the LMS formats get no image file: README "What you get")
+    src = para.source_id if len(pack.lesson_sources(lesson)) > 1 else None
+    return fragment("common.j2", "paragraph", para.id, para.text or "", pack.source(src).title if src else "", para.image)
 
 
 def prompt_html(pack: model.Pack, q: Question) -> str:
     """What the student reads: the prompt, the paragraphs shown with it and the kind's own parts."""
     ex = q.ex
     parts = [md(ex.prompt)]
+    if getattr(ex, "image", None) is not None:
+        parts.append(fragment("common.j2", "image", ex.image))
     own = [ex.paragraph] if isinstance(getattr(ex, "paragraph", None), str) else []  # highlight: the one to mark
     parts += [_paragraph_html(pack, q.lesson, pid) for pid in own + [p for p in ex.paragraphs if p not in own]]
     parts += ex.kind.prompt_extra(pack, ex, _helpers())
