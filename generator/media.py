@@ -249,15 +249,17 @@ def check_media(loaded: "Loaded", folder: Path, limits: Limits | None = None) ->
     owners += [(files[origin[("lesson", les.id)]], les, "") for les in pack.lessons if ("lesson", les.id) in origin]
     out: list[Problem] = []
     media: dict[str, bytes] = {}
+    refused: set[str] = set()  # a bad file is reported once, where it is first used
     for f, obj, _ in owners:
         for path, img in images(obj):
             bad = alt_problem(img)
             if bad:
                 out.append(f.problem(path + ("alt",), f"image alt text '{img.alt[:40]}' {bad}"))
-            if img.file in media:
+            if img.file in media or img.file in refused:
                 continue
             data, problem = read_image(folder, img.file, limits)
             if problem:
+                refused.add(img.file)
                 out.append(f.problem(path + ("file",), f"image '{img.file[:60]}' {problem}"))
             elif data is not None:
                 media[img.file] = data
