@@ -97,10 +97,14 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
         out.append(f.problem(path, f"paragraph '{pid}' does not exist in source '{src.id}' (it has p{src.paragraphs[0].id[1:]} to {src.paragraphs[-1].id})"))
         return None
 
+    def of_source(p: model.Paragraph) -> str:
+        """ " of source 'ID'" when the pack has several sources."""
+        return f" of source '{p.source_id}'" if len(pack.sources) > 1 else ""
+
     def check_quote(src: model.Source | None, pid: str, quote: str, f: "YamlFile", path: tuple[Any, ...], what: str) -> None:
         p = para(src, pid, f, path[:-1] + ("paragraph",) if path[-1] == "quote" else path)
         if p and not quote_in(quote, p.text or ""):
-            out.append(f.problem(path, f"{what} is not in paragraph '{pid}' of source '{p.source_id}' word for word; "
+            out.append(f.problem(path, f"{what} is not in paragraph '{pid}'{of_source(p)} word for word; "
                                        "copy the exact words from the source"))
 
     def inline_quotes(obj: Any, f: "YamlFile", path: tuple[Any, ...], default_src: model.Source | None) -> None:
@@ -113,8 +117,8 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
                     continue
                 p = para(src, m["para"], f, path)
                 if p and not quote_in(m["text"], p.text or ""):
-                    out.append(f.problem(path, f"quote \"{m['text'][:50]}\" is not in paragraph '{m['para']}' of source "
-                                               f"'{p.source_id}' word for word; copy the exact words from the source"))
+                    out.append(f.problem(path, f"quote \"{m['text'][:50]}\" is not in paragraph '{m['para']}'{of_source(p)} "
+                                               "word for word; copy the exact words from the source"))
             if "[[" in INLINE_QUOTE.sub("", obj):
                 out.append(f.problem(path, "a quote starts with [[ but is not in the form [[p12|exact words]]; "
                                            "check the paragraph id, the | and the closing ]]"))

@@ -106,7 +106,7 @@ def svg_problem(data: bytes) -> str | None:
     def start(name: str, attrs: dict[str, str]) -> None:
         ns, _, local = name.rpartition(" ")
         if not stack and (ns != SVG_NS or local != "svg"):
-            refuse(f"the first element is <{local}>, not an SVG <svg> element")
+            refuse(f"the first element is '{local}', not an SVG 'svg' element")
         if depth["metadata"] and ns in METADATA_NS:
             pass
         elif local == "script":
@@ -114,7 +114,7 @@ def svg_problem(data: bytes) -> str | None:
         elif local == "foreignObject":
             refuse("<foreignObject> could hold a web page")
         elif ns != SVG_NS or local not in SVG_ELEMENTS:
-            refuse(f"<{local}> is not one of the drawing elements an image may use")
+            refuse(f"the element '{local}' is not one of the drawing elements an image may use")
         for key, value in attrs.items():
             ans, _, attr = key.rpartition(" ")
             if attr.lower().startswith("on"):
@@ -139,7 +139,7 @@ def svg_problem(data: bytes) -> str | None:
         if stack and stack[-1] == "style":
             css = _css_problem(chars)
             if css:
-                refuse(f"<style>: {css}")
+                refuse(f"a style element: {css}")
 
     def doctype(*_: Any) -> None:
         refuse("a DOCTYPE (it could define entities); remove it")

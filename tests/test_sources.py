@@ -228,9 +228,9 @@ HOSTILE = {
              '<use xlink:href="https://evil.example/a.svg#x"/></svg>',
              'line 3: href="https://evil.example/a.svg#x" points outside the image; only links to its own #ids are allowed'),
     "image": ('<svg xmlns="http://www.w3.org/2000/svg"><image href="#x"/></svg>',
-              "line 1: <image> is not one of the drawing elements an image may use"),
+              "line 1: the element 'image' is not one of the drawing elements an image may use"),
     "import": ('<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://evil.example/x.css);</style></svg>',
-               "line 1: <style>: CSS with @import, expression() or javascript: could load or run something"),
+               "line 1: a style element: CSS with @import, expression() or javascript: could load or run something"),
     "css-url": ('<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: url(https://evil.example/p)"/></svg>',
                 "line 1: the attribute style=: url(https://evil.example/p) points outside the image; only url(#id) is allowed"),
     "entity": ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
@@ -238,8 +238,8 @@ HOSTILE = {
     "stylesheet": ('<?xml-stylesheet href="https://evil.example/x.css"?><svg xmlns="http://www.w3.org/2000/svg"/>',
                    "line 1: the instruction <?xml-stylesheet …?> (it could load a stylesheet); remove it"),
     "javascript": ('<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect/></a></svg>',
-                   'line 1: <a> is not one of the drawing elements an image may use'),
-    "html": ('<svg><rect/></svg>', "line 1: the first element is <svg>, not an SVG <svg> element"),
+                   "line 1: the element 'a' is not one of the drawing elements an image may use"),
+    "html": ('<svg><rect/></svg>', "line 1: the first element is 'svg', not an SVG 'svg' element"),
     "broken": ('<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>', "line 1: it is not well-formed XML (mismatched tag)"),
 }
 
