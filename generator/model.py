@@ -410,8 +410,8 @@ def split_ref(ref: str) -> tuple[str | None, str]:
 _REF_FIELDS = ("paragraph", "paragraphs", "focus_paragraphs")
 
 
-def cited_sources(lesson: Lesson) -> set[str]:
-    """Source ids named in the lesson's paragraph references (`ID:p3`) and inline quotes ([[ID:p3|…]])."""
+def cited_refs(lesson: Lesson) -> set[str]:
+    """The `ID:p3` references in the lesson's paragraph fields and inline quotes ([[ID:p3|…]])."""
     out: set[str] = set()
     stack: list[Any] = [lesson.model_dump(mode="json")]
     while stack:
@@ -420,13 +420,18 @@ def cited_sources(lesson: Lesson) -> set[str]:
             for k, v in node.items():
                 refs = [v] if isinstance(v, str) else v if isinstance(v, list) else []
                 if k in _REF_FIELDS:
-                    out.update(r.split(":")[0] for r in refs if isinstance(r, str) and ":" in r)
+                    out.update(r for r in refs if isinstance(r, str) and ":" in r)
                 stack.append(v)
         elif isinstance(node, list):
             stack.extend(node)
         elif isinstance(node, str) and "[[" in node:
-            out.update(m["src"] for m in INLINE_QUOTE.finditer(node) if m["src"])
+            out.update(f"{m['src']}:{m['para']}" for m in INLINE_QUOTE.finditer(node) if m["src"])
     return out
+
+
+def cited_sources(lesson: Lesson) -> set[str]:
+    """Source ids named in the lesson's paragraph references (`ID:p3`) and inline quotes ([[ID:p3|…]])."""
+    return {r.split(":")[0] for r in cited_refs(lesson)}
 
 
 # Top-level file kinds, for the JSON schema writer and the loader.

@@ -99,12 +99,19 @@ def env() -> jinja2.Environment:
     return _env()
 
 
+# Exercise fields added after saved answers were first keyed by the content version: left out of the
+# hash while unset, so adding the field did not change every lesson's version (and wipe saved answers).
+UNSET_UNVERSIONED = {"image"}
+
+
 def content_version(pack: model.Pack, lesson: model.Lesson) -> str:
     """Changes whenever what students see of the lesson's exercises changes (ids, prompts, options,
     items), so stale saved answers are not reloaded. Teacher-only fields are left out: the hash is
     the same from the full pack, either edition's view and `casefile grade`, and fixing a key or a
     why does not wipe students' saved work."""
-    data = json.dumps([public_fields(e) for e in lesson.exercises], sort_keys=True, default=str)
+    shown = [{k: v for k, v in public_fields(e).items() if not (k in UNSET_UNVERSIONED and v is None)}
+             for e in lesson.exercises]
+    data = json.dumps(shown, sort_keys=True, default=str)
     return hashlib.sha256(f"{pack.info.id}/{pack.info.version}/{data}".encode()).hexdigest()[:12]
 
 

@@ -109,11 +109,13 @@ def paragraph(p: model.Paragraph, ref: str | None = None, source_title: str | No
 
 
 def _lesson_paragraphs(pack: model.Pack, lesson: model.Lesson) -> dict[str, dict[str, Any]]:
-    """ref -> paragraph data, for the paragraphs of the sources the lesson uses."""
+    """ref -> paragraph data: every paragraph of the lesson's own source by its id (p3), and the
+    ones the lesson cites as ID:p3."""
     used = pack.lesson_sources(lesson)
     titles = {s.id: s.title for s in used} if len(used) > 1 else {}
+    refs = model.cited_refs(lesson)
     return {ref: paragraph(p, ref, titles.get(p.source_id or ""), pack)
-            for ref, p in pack.lesson_paragraphs(lesson).items() if (p.source_id or used[0].id) in {s.id for s in used}}
+            for ref, p in pack.lesson_paragraphs(lesson).items() if ":" not in ref or ref in refs}
 
 
 def _exercise(ex: Any, n: int, paragraphs: dict[str, dict[str, Any]], pack: model.Pack) -> dict[str, Any]:
@@ -122,6 +124,8 @@ def _exercise(ex: Any, n: int, paragraphs: dict[str, dict[str, Any]], pack: mode
          "data": as_data(ex)}
     if getattr(ex, "image", None) is not None:
         d["image"] = image(pack, ex.image)
+    else:
+        d["data"].pop("image", None)  # as before images existed: the same JSON, the same PDF
     return d
 
 
