@@ -142,6 +142,20 @@ def _helpers() -> Any:
     return sys.modules[__name__]
 
 
+def image_notes(sel: "Selection", fmt: str) -> list[str]:
+    """Images are not embedded in the LMS files: say how many questions show one, and what they carry."""
+    shown = 0
+    for lesson in sel.lessons:
+        paras = sel.pack.lesson_paragraphs(lesson)
+        for q in split(sel.questions[lesson.id], fmt)[0]:
+            refs = [*q.ex.paragraphs, *([q.ex.paragraph] if isinstance(getattr(q.ex, "paragraph", None), str) else [])]
+            shown += getattr(q.ex, "image", None) is not None or any(paras[r].image for r in refs if r in paras)
+    if not shown:
+        return []
+    return [f"{fmt}: {shown} question(s) show an image: the file is not embedded; the question carries its alt text, "
+            "caption and provenance (to show the image, upload it from the site's assets/media/ folder into the question)"]
+
+
 def rubric_html(r: model.Rubric) -> str:
     return fragment("common.j2", "rubric", r)
 
