@@ -196,6 +196,9 @@ def lesson_part(pack: model.Pack, lesson: model.Lesson, kind: str, *, restart: b
         "claims": {cid: claim(pack, pack.claim(cid)) for cid in dict.fromkeys(claims_used)},
         "audit_fields": [{"key": k, "label": v} for k, v in AUDIT_FIELDS],
     }
+    others = pack.lesson_sources(lesson)[1:]
+    if others:  # several sources: the Reading section names them all
+        part["other_sources"] = [{"title": s.title, "author": s.author, "publisher": s.publisher} for s in others]
     if kind == "worksheet":
         part["url"] = lesson_url(pack, lesson.id)
         part["qr"] = qr_svg(part["url"])
