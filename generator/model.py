@@ -157,7 +157,7 @@ class Paragraph(Strict):
     @model_validator(mode="after")
     def _image_or_text(self) -> "Paragraph":
         if self.image is not None:
-            if self.text is not None:
+            if self.text is not None and self.text != self.image.caption:  # (equal: a dump read back)
                 raise PydanticCustomError("image_text", "an image paragraph's words are its caption: move 'text' "
                                           "into image.caption (or remove 'image')")
             if self.kind not in (ParagraphKind.body, ParagraphKind.image):

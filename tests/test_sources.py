@@ -336,3 +336,14 @@ def test_rebuild_is_byte_identical(two_sources_site: Path, tmp_path: Path) -> No
     first, second = digest(two_sources_site), digest(again)
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_an_image_paragraph_reads_back_from_its_own_dump() -> None:
+    from generator import model
+
+    src = PACK.source("coverage")
+    again = model.Source.model_validate(src.model_dump(mode="json"))
+    assert again.paragraphs[3].text == "Drivers queue at the closed bridge, as drawn by our artist."
+    assert again.paragraphs[3].source_id == "coverage"
+    with pytest.raises(Exception, match="an image paragraph's words are its caption"):
+        model.Paragraph.model_validate({"id": "p1", "text": "Other words", "image": src.paragraphs[3].image.model_dump()})
