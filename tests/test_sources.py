@@ -5,6 +5,7 @@ drawing. Fast tests load and render in memory; the slow ones build the whole sit
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -347,3 +348,28 @@ def test_an_image_paragraph_reads_back_from_its_own_dump() -> None:
     assert again.paragraphs[3].source_id == "coverage"
     with pytest.raises(Exception, match="an image paragraph's words are its caption"):
         model.Paragraph.model_validate({"id": "p1", "text": "Other words", "image": src.paragraphs[3].image.model_dump()})
+
+
+def test_grade_an_answer_file_of_the_compare_lesson(tmp_path: Path) -> None:
+    import csv
+    import json
+
+    from generator.grade import grade
+    from generator.render import content_version
+
+    lesson = PACK.lessons[0]
+    data = {"format": "casefile-answers", "format_version": 1, "pack": PACK.info.id, "pack_version": PACK.info.version,
+            "lesson": lesson.id, "lesson_version": content_version(PACK, lesson), "student": "Ana",
+            "saved_at": "2026-11-25T10:00:00Z",
+            "answers": {"x-choice": ["b"], "x-highlight": ["one shop owner told us"], "x-caption": ["Drivers queue"],
+                        "x-photo": {"text": "A bridge with a barrier; not when it was taken."}}}
+    body = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    data["checksum"] = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    path = tmp_path / "ana.casefile.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = grade(PACK, [path], tmp_path / "grades")
+    assert result.problems == []
+    rows = list(csv.reader(io.StringIO((tmp_path / "grades" / "gradebook.csv").read_text(encoding="utf-8-sig"))))
+    got = dict(zip(rows[0], rows[1]))
+    assert (got["01-compare/x-choice"], got["01-compare/x-highlight"], got["01-compare/x-caption"]) == ("1", "1", "0")
+    assert got["01-compare/x-photo"] == "to score"
