@@ -316,6 +316,16 @@ def test_build_has_both_source_pages_images_and_handouts(two_sources_site: Path)
 
 
 @pytest.mark.slow
+def test_no_teacher_marker_reaches_a_student_file(two_sources_site: Path) -> None:
+    student = [*(two_sources_site / "student").rglob("*.html"), *(two_sources_site / "student").rglob("*.json"),
+               *(two_sources_site / "student").rglob("*.svg")]
+    assert student and not [p for p in student if "TMARK" in p.read_text(encoding="utf-8", errors="replace")]
+    pdfs = sorted((two_sources_site / "handouts" / "student").glob("*.pdf"))
+    assert pdfs and not [p.name for p in pdfs if "TMARK" in _pdf_text(p)]
+    assert "TMARK-c3-note" in (two_sources_site / "teacher" / "source" / "coverage.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
 def test_exports_hold_both_sources_and_images_as_text(two_sources_site: Path) -> None:
     xml = (two_sources_site / "exports" / "two-sources-moodle.xml").read_text(encoding="utf-8")
     assert "Bridge Chaos: Town Cut Off ¶3" in xml
@@ -373,3 +383,13 @@ def test_grade_an_answer_file_of_the_compare_lesson(tmp_path: Path) -> None:
     got = dict(zip(rows[0], rows[1]))
     assert (got["01-compare/x-choice"], got["01-compare/x-highlight"], got["01-compare/x-caption"]) == ("1", "1", "0")
     assert got["01-compare/x-photo"] == "to score"
+
+
+def test_export_notes_count_the_questions_that_show_an_image(tmp_path: Path) -> None:
+    from generator.export import export_pack
+
+    notes = export_pack(PACK, tmp_path, ["moodle", "gift"], quiet=True)
+    assert ("moodle: 2 question(s) show an image: the file is not embedded; the question carries its alt text, "
+            "caption and provenance (to show the image, upload it from the site's assets/media/ folder into the question)") in notes
+    gift = (tmp_path / "two-sources.gift.txt").read_text(encoding="utf-8")
+    assert "Bridge Chaos\\: Town Cut Off ¶3" in gift and "[Image\\: A drawing of a long queue of cars" in gift  # GIFT escapes :

@@ -43,3 +43,27 @@ def test_images_load_under_the_csp_and_a_caption_can_be_highlighted(browser, sit
     assert box.locator('.cf-w[aria-pressed="true"]').count() == 5
     assert problems == []
     ctx.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_the_two_sources_pages(browser, site: Path, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    from test_browser import AXE_TAGS
+
+    from conftest import serve_folder
+
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme=scheme)
+    page = ctx.new_page()
+    problems = []
+    with serve_folder(site) as url:
+        for rel in ("student/lessons/01-compare.html", "student/source/article.html", "student/source/coverage.html",
+                    "teacher/lessons/01-compare.html", "teacher/source/coverage.html"):
+            page.goto(f"{url}/{rel}")
+            res = axe.run(page, options=options)
+            if res.violations_count:
+                problems.append(f"{rel}:\n{res.generate_report()}")
+    ctx.close()
+    assert not problems, "\n".join(problems)
