@@ -312,6 +312,9 @@ def test_build_has_both_source_pages_images_and_handouts(two_sources_site: Path)
     assert "Underline the words in paragraph 4 below" in text
     assert _pdf_images(sheet) == 1  # the PNG (in the exercise and the paragraph it shows: one image object)
     assert _pdf_images(site / "handouts" / "student" / "article-article.pdf") == 1
+    jpeg = site / "handouts" / "student" / "02-article-worksheet.pdf"  # a JPEG, with an exercise
+    assert _pdf_images(jpeg) == 1 and "A stand-in picture for the tests, made for this pack." in _pdf_text(jpeg)
+    assert (site / "student" / media.asset_uri("media/queue.jpg", (PACK_DIR / "media" / "queue.jpg").read_bytes())).is_file()
     assert "The harbour bridge on Tuesday morning, closed to traffic." in _pdf_text(site / "handouts" / "student" / "article-article.pdf")
 
 
@@ -389,7 +392,7 @@ def test_export_notes_count_the_questions_that_show_an_image(tmp_path: Path) -> 
     from generator.export import export_pack
 
     notes = export_pack(PACK, tmp_path, ["moodle", "gift"], quiet=True)
-    assert ("moodle: 2 question(s) show an image: the file is not embedded; the question carries its alt text, "
+    assert ("moodle: 3 question(s) show an image: the file is not embedded; the question carries its alt text, "
             "caption and provenance (to show the image, upload it from the site's assets/media/ folder into the question)") in notes
     gift = (tmp_path / "two-sources.gift.txt").read_text(encoding="utf-8")
     assert "Bridge Chaos\\: Town Cut Off ¶3" in gift and "[Image\\: A drawing of a long queue of cars" in gift  # GIFT escapes :
