@@ -225,7 +225,7 @@ class Claim(Strict):
 
     id: Id
     source: Id | None = Field(None, description="Source id; may be left out when the pack has one source.")
-    paragraph: ParaId
+    paragraph: ParaRef = Field(description="p3, or ID:p3 (the same as source: ID with paragraph: p3).")
     quote: Text = Field(description="Exact span of the paragraph text.")
     claimant: Text = teacher(..., description="Who makes the claim.")
     relies_on: Text = teacher(..., description="What the claim rests on, as the article presents it.")
@@ -239,6 +239,16 @@ class Claim(Strict):
     checked_as_of: dt.date = teacher(...)
     draft: bool = teacher(False, description="A candidate claim found by `casefile import`/`new pack`, not checked "
                           "yet: its teacher fields are placeholders. Check it, then remove this line.")
+
+    @model_validator(mode="after")
+    def _split_paragraph(self) -> "Claim":
+        named, pid = split_ref(self.paragraph)
+        if named is not None:  # paragraph: coverage:p3 is source: coverage, paragraph: p3
+            if self.source not in (None, named):
+                raise PydanticCustomError("claim_source", f"the claim names source '{self.source}' but its paragraph "
+                                          f"'{self.paragraph}' is in '{named}'; keep one of them")
+            self.source, self.paragraph = named, pid
+        return self
 
 
 class ReferenceKind(str, Enum):
