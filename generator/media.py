@@ -75,7 +75,7 @@ SVG_ELEMENTS = {
 METADATA_NS = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://purl.org/dc/elements/1.1/",
                "http://creativecommons.org/ns#", "http://web.resource.org/cc/"}
 _URL = re.compile(r"url\s*\(\s*['\"]?\s*([^'\")\s]*)", re.I)
-_BAD_CSS = re.compile(r"@import|expression\s*\(|javascript:|behavior\s*:|-moz-binding", re.I)
+_BAD_CSS = re.compile(r"@import|@font-face|image-set\s*\(|cross-fade\s*\(|expression\s*\(|javascript:|behavior\s*:|-moz-binding", re.I)
 
 
 class _Refused(Exception):
@@ -86,7 +86,7 @@ class _Refused(Exception):
 
 def _css_problem(css: str) -> str | None:
     if _BAD_CSS.search(css):
-        return "CSS with @import, expression() or javascript: could load or run something"
+        return "CSS with @import, @font-face, image-set(), expression() or javascript: could load or run something"
     for m in _URL.finditer(css):
         if not m.group(1).startswith("#"):
             return f"url({m.group(1)[:40]}) points outside the image; only url(#id) is allowed"
@@ -123,7 +123,7 @@ def svg_problem(data: bytes) -> str | None:
                 refuse(f"href=\"{value[:40]}\" points outside the image; only links to its own #ids are allowed")
             if "javascript:" in value.lower().replace(" ", ""):
                 refuse(f"the attribute {attr}= holds javascript:")
-            css = _css_problem(value) if ("url" in value.lower() or attr == "style") else None
+            css = _css_problem(value) if (attr == "style" or re.search(r"url|image-set|cross-fade", value, re.I)) else None
             if css:
                 refuse(f"the attribute {attr}=: {css}")
         if local == "metadata":
