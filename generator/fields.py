@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
 ParaId = Annotated[str, StringConstraints(pattern=r"^p[1-9][0-9]*$")]
@@ -40,7 +40,8 @@ class Provenance(Strict):
 
     by: Text = Field(description="Who took, made or published the image (as credited).")
     found: Text = Field(description="Where it was found: the page, post or archive (plain text, not a link).")
-    date: PartialDate | None = Field(None, description="When it was taken or first published (YYYY, YYYY-MM or YYYY-MM-DD).")
+    date: Annotated[PartialDate | None, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)] = Field(
+        None, description="When it was taken or first published (YYYY, YYYY-MM or YYYY-MM-DD).")
 
 
 class Image(Strict):
