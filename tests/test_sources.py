@@ -402,3 +402,18 @@ def test_export_notes_count_the_questions_that_show_an_image(tmp_path: Path) -> 
             "caption and provenance (to show the image, upload it from the site's assets/media/ folder into the question)") in notes
     gift = (tmp_path / "two-sources.gift.txt").read_text(encoding="utf-8")
     assert "Bridge Chaos\\: Town Cut Off ¶3" in gift and "[Image\\: A drawing of a long queue of cars" in gift  # GIFT escapes :
+
+
+def test_hostile_alt_caption_and_provenance_come_out_as_text(copy: Path) -> None:
+    evil = '"><script>alert(1)</script><img src=x onerror=alert(2)> {{ 7*7 }} #read("/etc/passwd")'
+    edit(copy / "sources" / "article.yml", "alt: A grey bridge over dark water, with a red barrier across the road at its near end.",
+         f"alt: {evil!r}")
+    edit(copy / "sources" / "article.yml", "caption: The harbour bridge on Tuesday morning, closed to traffic.",
+         f"caption: {evil!r}")
+    edit(copy / "sources" / "article.yml", "by: Example Press photo desk", f"by: {evil!r}")
+    pack = load_pack(copy).pack
+    for page in render_pages(pack, "student"):
+        assert "<script" not in page.markdown and "onerror=" not in page.markdown, page.uri
+        assert "{{ 7" not in page.markdown, page.uri  # template code stays text (entity-encoded)
+    src = next(p.markdown for p in render_pages(pack, "student") if p.uri == "source/article.md")
+    assert 'alt="&#34;&#62;&#60;script&#62;alert&#40;1&#41;' in src
