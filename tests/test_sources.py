@@ -318,6 +318,9 @@ def test_build_has_both_source_pages_images_and_handouts(two_sources_site: Path)
     assert "Underline the words in paragraph 4 below" in text
     assert _pdf_images(sheet) == 1  # the PNG (in the exercise and the paragraph it shows: one image object)
     assert _pdf_images(site / "handouts" / "student" / "article-article.pdf") == 1
+    from page_layout import check_tree
+
+    assert check_tree(site / "handouts")[2] == []  # images keep the layout rules (no near-empty pages…)
     jpeg = site / "handouts" / "student" / "02-article-worksheet.pdf"  # a JPEG, with an exercise
     assert _pdf_images(jpeg) == 1 and "A stand-in picture for the tests, made for this pack." in _pdf_text(jpeg)
     assert (site / "student" / media.asset_uri("media/queue.jpg", (PACK_DIR / "media" / "queue.jpg").read_bytes())).is_file()
