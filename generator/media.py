@@ -182,6 +182,8 @@ def images(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, 
 
 def path_problem(file: str) -> str | None:
     """What is wrong with the form of an image path (before looking at the disk)."""
+    if any(ord(c) < 32 or c == "\x7f" for c in file):
+        return "must not contain control characters; write a plain path like media/photo.jpg"
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", file) or file.startswith("//"):
         return ("must be a file in the pack's media/ folder, not an address; save the image into media/ "
                 "and say where you found it in provenance.found")
@@ -206,19 +208,19 @@ def read_image(folder: Path, file: str, limits: Limits) -> tuple[bytes | None, s
     target = folder / file
     try:
         real = target.resolve()
-    except (OSError, RuntimeError):
-        return None, "could not be followed (a symlink loop?); put the file itself in media/"
-    if not target.exists():
-        return None, f"is not in the pack; add the file as {file} or fix the name"
-    if not real.is_relative_to(root):
-        return None, "is a symlink to a file outside the pack's media/ folder; copy the file itself into media/"
-    if not real.is_file():
-        return None, "is not a file; give the path of an image file"
-    size = real.stat().st_size
-    if size > limits.image_bytes:
-        return None, (f"is {megabytes(size)}, more than the {megabytes(limits.image_bytes)} an image may be; make it smaller "
-                      "(or allow more with CASEFILE_MAX_IMAGE_MB)")
-    data = real.read_bytes()
+        if not target.exists():
+            return None, f"is not in the pack; add the file as {file} or fix the name"
+        if not real.is_relative_to(root):
+            return None, "is a symlink to a file outside the pack's media/ folder; copy the file itself into media/"
+        if not real.is_file():
+            return None, "is not a file; give the path of an image file"
+        size = real.stat().st_size
+        if size > limits.image_bytes:
+            return None, (f"is {megabytes(size)}, more than the {megabytes(limits.image_bytes)} an image may be; make it smaller "
+                          "(or allow more with CASEFILE_MAX_IMAGE_MB)")
+        data = real.read_bytes()
+    except (OSError, RuntimeError, ValueError) as e:
+        return None, f"could not be read ({type(e).__name__}: {getattr(e, 'strerror', None) or e}); put the image file itself in media/"
     said = TYPES[PurePosixPath(file).suffix.lower()]
     got = kind_of(data)
     if got != said:

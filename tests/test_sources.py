@@ -179,10 +179,17 @@ def _one(folder: Path) -> str:
     ("photos/bridge.png", "image 'photos/bridge.png' must be under the pack's media/ folder, like media/bridge.png"),
     ("media/bridge.gif", "image 'media/bridge.gif' must be a PNG, JPEG or SVG file (.png, .jpg, .jpeg or .svg)"),
     ("media/missing.png", "image 'media/missing.png' is not in the pack; add the file as media/missing.png or fix the name"),
+    ("media/" + "x" * 300 + ".png", "image 'media/" + "x" * 54 + "' could not be read (OSError: File name too long); "
+                                    "put the image file itself in media/"),
 ])
 def test_bad_image_paths_give_one_line_at_the_file_field(copy: Path, file: str, message: str) -> None:
     edit(copy / "sources" / "article.yml", "file: media/bridge.png", f"file: {file!r}" if ":" in file else f"file: {file}")
     assert _one(copy) == f"{copy}/sources/article.yml:19:13: {message}"
+
+
+def test_control_characters_in_a_path_are_refused(copy: Path) -> None:
+    edit(copy / "sources" / "article.yml", "file: media/bridge.png", 'file: "media/bridge\\0.png"')
+    assert _one(copy).endswith("must not contain control characters; write a plain path like media/photo.jpg")
 
 
 def test_missing_alt_and_file_name_alt_are_refused(copy: Path) -> None:
