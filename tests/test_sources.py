@@ -4,6 +4,7 @@ drawing. Fast tests load and render in memory; the slow ones build the whole sit
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -408,8 +409,17 @@ def test_export_notes_count_the_questions_that_show_an_image(tmp_path: Path) -> 
     from generator.export import export_pack
 
     notes = export_pack(PACK, tmp_path, ["moodle", "gift"], quiet=True)
-    assert ("moodle: 3 question(s) show an image: the file is not embedded; the question carries its alt text, "
+    assert "moodle: 3 question(s) show an image: the file is embedded in the question, with its alt text, caption and provenance" in notes
+    assert ("gift: 3 question(s) show an image: the file is not embedded; the question carries its alt text, "
             "caption and provenance (to show the image, upload it from the site's assets/media/ folder into the question)") in notes
+    from lxml import etree
+
+    root = etree.parse(str(tmp_path / "two-sources-moodle.xml")).getroot()
+    q = next(q for q in root.iter("question") if q.findtext("name/text", "").startswith("x-photo"))
+    files = {f.get("name"): base64.b64decode(f.text) for f in q.iterfind("questiontext/file")}
+    assert files == {media.asset_name("media/bridge.png", PNG): PNG}
+    assert (f'<img src="@@PLUGINFILE@@/{media.asset_name("media/bridge.png", PNG)}" alt="A grey bridge over dark water, '
+            "with a red barrier across the road at its near end.\">") in q.findtext("questiontext/text")
     gift = (tmp_path / "two-sources.gift.txt").read_text(encoding="utf-8")
     assert "Bridge Chaos\\: Town Cut Off ¶3" in gift and "[Image\\: A drawing of a long queue of cars" in gift  # GIFT escapes :
 
