@@ -349,10 +349,11 @@ def test_no_teacher_marker_reaches_a_student_file(two_sources_site: Path) -> Non
 def test_exports_hold_both_sources_and_images_as_text(two_sources_site: Path) -> None:
     xml = (two_sources_site / "exports" / "two-sources-moodle.xml").read_text(encoding="utf-8")
     assert "Bridge Chaos: Town Cut Off ¶3" in xml
-    assert "[Image: A grey bridge over dark water, with a red barrier across the road at its near end.]" in xml
+    assert 'alt="A grey bridge over dark water, with a red barrier across the road at its near end."' in xml
     with zipfile.ZipFile(two_sources_site / "exports" / "two-sources-qti.zip") as z:
         qti = " ".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
     assert "Drivers queue at the closed bridge, as drawn by our artist." in qti
+    assert "[Image: A grey bridge over dark water, with a red barrier across the road at its near end.]" in qti
 
 
 @pytest.mark.slow
