@@ -337,7 +337,7 @@ class Lesson(Strict):
     duration: Annotated[int, Field(ge=1, le=600)] = Field(description="Minutes.")
     source: Id | None = Field(None, description="The source bare paragraph ids (p3) and quotes ([[p3|…]]) mean; "
                               "leave out for the pack's main source.")
-    sources: list[Id] = Field([], description="Other sources the lesson uses (cite them as ID:p3, [[ID:p3|…]]); "
+    sources: list[Id] = Field([], description="The sources the lesson uses (cite the others as ID:p3, [[ID:p3|…]]); "
                               "without 'source:', the first of these is the lesson's own.")
     objectives: list[Text] = Field(min_length=1)
     key_points: list[Text] = Field(min_length=1)
