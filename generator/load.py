@@ -389,6 +389,7 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
 
     With `docs_dir` (the site's hand-written pages), the workshop guide named in pack.yml must exist there."""
     from .checks import check_pack, page_link_problems  # checks needs Loaded
+    from .media import check_media
 
     folder = Path(folder)
     limits = limits or Limits.from_env()
@@ -487,6 +488,8 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
                                                                           "fix the problems above and check again")])
     loaded = Loaded(pack=pack, files=files, origin=origin)
     problems.extend(drop_consequences(check_pack(loaded, present=set(lessons)), salvaged))
+    media_problems, pack.media = check_media(loaded, folder, limits)  # images: read and vetted once
+    problems.extend(media_problems)
     problems.extend(_guide_problems(info, files[origin[("pack", "")]], docs_dir, folder / PACK_PAGES))
     problems.extend(Problem(display_path(p), 1, 1, what) for p, what in pack_page_problems(folder / PACK_PAGES))
     for page in sorted((folder / PACK_PAGES).rglob("*.md")) if (folder / PACK_PAGES).is_dir() else []:

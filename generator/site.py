@@ -17,6 +17,7 @@ from .edition import Edition, Policy, policy
 from .grade import browser_key_json
 from .handout_names import handout_folder, pack_handout_names
 from .kinds.bundle import asset_bytes
+from .media import asset_uri as media_uri
 from .render import NavItem, Page, RenderError, Renderer
 from .text import safe_title
 
@@ -107,6 +108,7 @@ def edition_site(pack: model.Pack, edition: Edition, docs_dir: Path,
     if clashes:
         raise SiteError(clashes)
     assets = {asset_uri(name): asset_bytes(name) for name in pol.assets if (ASSETS / name).exists()}
+    assets.update({media_uri(file, data): data for file, data in pack.media.items()})  # images (media.py vetted them)
     info = pack.info
     return EditionSite(
         policy=pol,
