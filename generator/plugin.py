@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import sys
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -361,6 +362,9 @@ def build_site(config_file: Path, edition: str, site_dir: Path, *, pack: model.P
     return messages
 
 
+CATCH_UP = 2.0  # seconds after the last save before `casefile serve` rebuilds the pages it skipped
+
+
 def _keep_theme_files() -> None:
     """In the `casefile serve` process: the theme's ~14,000 files (icons, scripts) are listed and
     copied by the first build; later builds add the same File objects, marked unmodified (MkDocs
@@ -418,9 +422,21 @@ def serve_site(config_file: Path, edition: str, dev_addr: str | None, lessons: P
         index = Path(site_dir) / "search" / "search_index.json"
         full_index: dict[str, bytes] = {}
 
+        state: dict[str, Any] = {"full": False, "stale": False, "shape": None, "timer": None}
+
+        def catch_up() -> None:
+            """A full build once the author pauses, for the pages a dirty build left with an old nav."""
+            state["full"] = True
+            with server._rebuild_cond:  # MkDocs 1.6's LiveReloadServer: what a watched file's change does
+                server._want_rebuild = True
+                server._rebuild_cond.notify_all()
+
         def builder() -> None:
-            source.dirty = bool(source.written) and not source.failed
+            if state["timer"] is not None:
+                state["timer"].cancel()
+            source.dirty = bool(source.written) and not source.failed and not state["full"]
             dirty = source.dirty
+            state["full"] = False
             mk = logging.getLogger("mkdocs")
             level = mk.level
             if dirty:
@@ -437,6 +453,16 @@ def serve_site(config_file: Path, edition: str, dev_addr: str | None, lessons: P
                     path.write_bytes(full_index[name])
                 elif not dirty and path.is_file():
                     full_index[name] = path.read_bytes()
+            # What every page shows besides its own content: a page the dirty build skipped still has
+            # the old one (a lesson's new title in the nav), until the full build CATCH_UP s after the last save.
+            shape = repr((config.nav, config.site_name, [str(x) for x in config.extra_css],
+                          [str(x) for x in config.extra_javascript]))
+            state["stale"] = dirty and (state["stale"] or shape != state["shape"])
+            state["shape"] = shape
+            if state["stale"]:
+                state["timer"] = threading.Timer(CATCH_UP, catch_up)
+                state["timer"].daemon = True
+                state["timer"].start()
 
         server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path)
         server.build_delay = 0.05  # quiet time after a save's file events before building (MkDocs: 0.1 s)
