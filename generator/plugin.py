@@ -362,6 +362,10 @@ def build_site(config_file: Path, edition: str, site_dir: Path, *, pack: model.P
     return messages
 
 
+def one_line_error(e: Exception) -> str:
+    return " ".join(str(e).split()) or type(e).__name__
+
+
 CATCH_UP = 2.0  # seconds after the last save before `casefile serve` rebuilds the pages it skipped
 
 
@@ -402,19 +406,24 @@ def serve_site(config_file: Path, edition: str, dev_addr: str | None, lessons: P
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
     source = Handoff(edition=edition, lessons_dir=lessons.resolve() if lessons else None, serving=True,  # type: ignore[arg-type]
                      written={})
     site_dir = tempfile.mkdtemp(prefix="casefile-serve-")
     with env_vars(NO_MKDOCS_2_WARNING=os.environ.get("NO_MKDOCS_2_WARNING", "1")), handoff(source):
-        config = load_config(config_file=str(config_file), site_dir=site_dir, dev_addr=dev_addr)
-        config.plugins.on_startup(command="serve", dirty=False)
+        def get_config() -> Any:
+            cfg = load_config(config_file=str(config_file), site_dir=site_dir, dev_addr=dev_addr)
+            cfg.plugins.on_startup(command="serve", dirty=False)
+            theme_env = cfg.theme.get_env()
+            cfg.theme.get_env = lambda: theme_env  # type: ignore[method-assign]  # compiled templates kept between saves
+            return cfg
+
+        config = get_config()
         host, port = config.dev_addr
         mount_path = urlsplit(config.site_url or "/").path
         config.site_url = serve_url = _serve_url(host, port, mount_path)
-        theme_env = config.theme.get_env()
-        config.theme.get_env = lambda: theme_env  # type: ignore[method-assign]  # compiled templates kept
         _keep_theme_files()
         from . import load as load_module
 
@@ -422,7 +431,13 @@ def serve_site(config_file: Path, edition: str, dev_addr: str | None, lessons: P
         index = Path(site_dir) / "search" / "search_index.json"
         full_index: dict[str, bytes] = {}
 
-        state: dict[str, Any] = {"full": False, "stale": False, "shape": None, "timer": None}
+        def config_stamp() -> int:
+            try:
+                return config_file.stat().st_mtime_ns
+            except OSError:
+                return 0
+
+        state: dict[str, Any] = {"full": False, "stale": False, "shape": None, "timer": None, "config": config_stamp()}
 
         def catch_up() -> None:
             """A full build once the author pauses, for the pages a dirty build left with an old nav."""
@@ -432,8 +447,18 @@ def serve_site(config_file: Path, edition: str, dev_addr: str | None, lessons: P
                 server._rebuild_cond.notify_all()
 
         def builder() -> None:
+            nonlocal config
             if state["timer"] is not None:
                 state["timer"].cancel()
+            stamp = config_stamp()
+            if stamp != state["config"]:  # mkdocs.yml saved: read it again, build everything
+                try:
+                    config = get_config()
+                except ConfigurationError as e:  # the preview keeps the last good config meanwhile
+                    print(f"{display_path(config_file)}: {one_line_error(e)}; fix it and save again", file=sys.stderr, flush=True)
+                    return
+                config.site_url = serve_url
+                state["config"], state["full"] = stamp, True
             source.dirty = bool(source.written) and not source.failed and not state["full"]
             dirty = source.dirty
             state["full"] = False
