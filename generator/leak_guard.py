@@ -12,6 +12,7 @@ may reach students only encoded (data-k), never as text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -109,6 +110,31 @@ def _positions(loaded: Loaded) -> dict[str, str]:
 
 
 def teacher_secrets(loaded: Loaded) -> list[Secret]:
+    """Every distinctive teacher-only text of the pack, remembered in the content cache by the bytes
+    of the pack's files and of Casefile's code (which fields are teacher-only, how text renders)."""
+    from . import cache
+
+    try:
+        parts = ["secrets", _code(), [(name, f.path.read_bytes()) for name, f in sorted(loaded.files.items())]]
+    except OSError:
+        return _teacher_secrets(loaded)
+    memo = cache.Table("leak-guard", code=_code())
+    hit = memo.get(parts)
+    if hit is not None:
+        return [Secret(*row) for row in json.loads(hit)]
+    secrets = _teacher_secrets(loaded)
+    memo.put(parts, json.dumps([[s.text, s.field, s.where] for s in secrets]))
+    return secrets
+
+
+@functools.cache
+def _code() -> str:
+    from . import cache
+
+    return cache.fingerprint(*sorted(Path(__file__).parent.rglob("*.py")))
+
+
+def _teacher_secrets(loaded: Loaded) -> list[Secret]:
     pack = loaded.pack
     where = _positions(loaded)
     seen: dict[str, Secret] = {}
@@ -222,7 +248,7 @@ def scan(files: Iterable[Path], secrets: list[Secret], *, build_dir: Path, out_d
         return []
     from . import cache
 
-    memo = cache.Table("leak-guard", code=cache.fingerprint(Path(__file__), Path(__file__).with_name("pdf_text.py")))
+    memo = cache.Table("leak-guard", code=_code())
     key = _digest(secrets)
     auto: Any = None
     seen: dict[str, list[int]] = {}  # by content hash: a PDF copied into the site is read once

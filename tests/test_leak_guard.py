@@ -155,3 +155,10 @@ def test_a_scan_remembered_in_the_cache_still_reports_the_leak(tmp_path: Path, p
     assert hits() == ["other.html", "page.html"]
     secrets = [s for s in secrets if s.text != NOTE]
     assert hits() == []
+    # the secrets themselves are remembered by the pack's bytes: the same list again, and a new
+    # teacher note is a new secret
+    first = teacher_secrets(load_pack(pack_copy))
+    cache.flush_all()
+    assert teacher_secrets(load_pack(pack_copy)) == first and any(s.text == NOTE for s in first)
+    claims.write_text(claims.read_text().replace(NOTE, NOTE + " and the logbook was rewritten later"))
+    assert any(s.text.endswith("rewritten later") for s in teacher_secrets(load_pack(pack_copy)))
