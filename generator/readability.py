@@ -18,7 +18,17 @@ from . import cache
 
 _PUNCT = re.compile(r"[^\w\s]")
 _SENTENCES = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
-_memo = cache.Table("fk-grade", code=cache.fingerprint(Path(__file__)))
+def _pyphen_version() -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("pyphen")
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
+# A grade depends on this code and on pyphen's dictionary (its version).
+_memo = cache.Table("fk-grade", code=cache.fingerprint(Path(__file__)) + _pyphen_version())
 _IGNORED = ("%", "#", "LEFTHYPHENMIN", "RIGHTHYPHENMIN", "COMPOUNDLEFTHYPHENMIN", "COMPOUNDRIGHTHYPHENMIN")
 _LEFT = _RIGHT = 2  # textstat's Pyphen(lang="en_US"): pyphen's defaults, not the file's
 _syllables: dict[str, int] = {}
