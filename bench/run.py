@@ -211,6 +211,7 @@ def preview(work: Path, edits: int) -> dict[str, Any]:
     proc = subprocess.Popen(casefile("serve", "--lessons", str(lessons), "--config", str(CONFIG), "-a", f"127.0.0.1:{port}"),
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     times: list[float] = []
+    cpus: list[float] = []  # CPU-s the serve process spent from the save to the page served
     try:
         t0 = time.monotonic()
         while _get(port, url) is None:
@@ -222,12 +223,14 @@ def preview(work: Path, edits: int) -> dict[str, Any]:
         original = lesson.read_text(encoding="utf-8")
         for i in range(edits):
             marker = f"Bench edit {i} {time.time_ns()}"
+            cpu0 = _process_cpu(proc.pid)
             lesson.write_text(re.sub(r"(?m)^title:.*$", f'title: "{marker}"', original, count=1), encoding="utf-8")
             t = time.monotonic()
             while True:
                 page = _get(port, url)
                 if page and marker in page:
                     times.append(time.monotonic() - t)
+                    cpus.append(_process_cpu(proc.pid) - cpu0)
                     break
                 if time.monotonic() - t > 120:
                     raise SystemExit(f"bench: edit {i} never showed on {url}")
@@ -241,7 +244,17 @@ def preview(work: Path, edits: int) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-    return {"startup": startup, "times": times, "median": statistics.median(times)}
+    return {"startup": startup, "times": times, "median": statistics.median(times),
+            "cpu_median": statistics.median(cpus) if all(c >= 0 for c in cpus) else None}
+
+
+def _process_cpu(pid: int) -> float:
+    """user + sys CPU-s of a running process so far (Linux /proc); -1 where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return -1.0
 
 
 # ---------------------------------------------------------------- report
@@ -308,7 +321,8 @@ def report(packs: list[Pack], prev: dict[str, Any] | None, rounds: dict[str, int
     if prev:
         L.append(f"Preview (default pack, `casefile serve`): save → changed page served, median {prev['median']:.2f} s over "
                  f"{len(prev['times'])} edits ({', '.join(f'{t:.2f}' for t in prev['times'])}); server start to first page "
-                 f"{prev['startup']:.1f} s.")
+                 f"{prev['startup']:.1f} s"
+                 + (f"; the serve process's CPU per save, median {prev['cpu_median']:.2f} CPU-s." if prev.get("cpu_median") is not None else "."))
         L.append("")
     L += ["**Targets (issue 13)**", ""]
     for p in packs:
