@@ -162,3 +162,38 @@ def test_a_scan_remembered_in_the_cache_still_reports_the_leak(tmp_path: Path, p
     assert teacher_secrets(load_pack(pack_copy)) == first and any(s.text == NOTE for s in first)
     claims.write_text(claims.read_text().replace(NOTE, NOTE + " and the logbook was rewritten later"))
     assert any(s.text.endswith("rewritten later") for s in teacher_secrets(load_pack(pack_copy)))
+
+
+@pytest.mark.slow
+def test_a_teacher_note_in_a_student_pdf_stops_the_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard reads the student PDFs as they are: one that holds a teacher note (here written
+    into a worksheet after Typst made it) stops the build, names the PDF and the field, and
+    leaves site/ untouched."""
+    import typst
+
+    import generator.handouts as handouts
+    from generator.build import BuildError, build as do_build
+    from generator.load import load_pack
+
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("CASEFILE_CACHE_DIR", str(project / "cache"))
+    made = handouts.build_handouts
+
+    def leaky(pack, out, **kw):  # type: ignore[no-untyped-def]
+        result = made(pack, out, **kw)
+        worksheet = sorted((out / "student").glob("*-worksheet.pdf"))[0]
+        src = project / "leak.typ"
+        src.write_text(f"#set page(width: 10cm, height: auto)\nWorksheet. {NOTE}.\n", encoding="utf-8")
+        worksheet.write_bytes(typst.compile(str(src), ignore_system_fonts=True))
+        return result
+
+    (project / "site").mkdir()
+    (project / "site" / "old.txt").write_text("the previous site")
+    monkeypatch.setattr(handouts, "build_handouts", leaky)
+    with pytest.raises(BuildError) as e:
+        do_build(Path("lessons"), Path("site"), exports=False, quiet=True,
+                 loaded=load_pack(Path("lessons"), docs_dir=Path("docs")))
+    leaks = [m for m in e.value.messages if "worksheet.pdf: holds teacher-only text, claim 'k2' note" in m]
+    assert leaks and all(m.startswith(("site/handouts/student/", "site/student/")) for m in leaks), e.value.messages
+    assert "lessons/claims.yml:21:11" in leaks[0] and leaks[0].endswith("nothing was published")
+    assert sorted(p.name for p in (project / "site").iterdir()) == ["old.txt"]
