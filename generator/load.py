@@ -384,6 +384,11 @@ def _pack_size_problem(folder: Path, limits: Limits) -> Problem | None:
                                                 "belong, or allow more with --max-pack-mb (or CASEFILE_MAX_PACK_MB)")
 
 
+# `casefile serve` sets this to {}: each file's reading and validation is then remembered by its
+# path and bytes, so a save re-parses only the file that changed.
+MEMO: dict[tuple[str, bytes, str, str], Any] | None = None
+
+
 def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None = None) -> Loaded:
     """Load and check a lesson folder; raise PackError listing every problem.
 
@@ -405,14 +410,19 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
         raise PackError([too_big])
 
     def parse(path: Path, cls: type[BaseModel]) -> Any:
-        f, errs = read_yaml(path, limits=limits)
-        files[f.shown] = f
-        obj = salvage = None
-        if errs:
-            problems.extend(errs)
+        key = (str(path), path.read_bytes(), cls.__name__, repr(limits)) if MEMO is not None else None
+        if key is not None and key in MEMO:  # type: ignore[operator]
+            f, read_errs, obj, errs, salvage = MEMO[key]  # type: ignore[index]
         else:
-            obj, errs, salvage = validate_salvaging(f, cls)
-            problems.extend(errs)
+            f, read_errs = read_yaml(path, limits=limits)
+            obj = salvage = None
+            errs = []
+            if not read_errs:
+                obj, errs, salvage = validate_salvaging(f, cls)
+            if key is not None:
+                MEMO[key] = (f, read_errs, obj, errs, salvage)  # type: ignore[index]
+        files[f.shown] = f
+        problems.extend(read_errs or errs)
         if obj is None and cls.__name__ in WHOLE_FILE:
             salvage = Salvage(items={name: [None] for name in WHOLE_FILE[cls.__name__]}, keys=set())
         if salvage is not None:
