@@ -170,7 +170,7 @@ def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts
     if markdown_out:
         try:
             markdown = write_markdown(loaded, markdown_out, config_file, editions,  # type: ignore[arg-type]
-                                      handouts=out / "handouts" if "handouts" in result.built else None)
+                                      handouts=out / "handouts" if "handouts" in result.built else None, lessons=lessons)
         except (BuildError, SiteError) as e:
             fail(e.messages, f"{markdown_out}/ was not written")
     for note in result.notes:  # MkDocs' warnings: always shown, they need fixing
@@ -213,7 +213,8 @@ def handouts(lessons: Path, out: Path, paper: str | None, variant: str | None, q
     from .handouts import HandoutError, KindError
 
     try:
-        made = build_handouts(pack, out, paper=paper or pack.info.site.paper, docs_dir=Path("docs"), quiet=quiet, jobs=2)
+        made = build_handouts(pack, out, paper=paper or pack.info.site.paper, docs_dir=Path("docs"), quiet=quiet, jobs=2,
+                              pages_dir=lessons / "pages")
     except (HandoutError, KindError) as e:
         raise click.ClickException(str(e)) from None
     n_student = sum(1 for p in made if p.parent.name == "student")

@@ -23,6 +23,7 @@ from .edition import Edition, policy, public_fields, shows_key, view
 from .handout_names import handout_folder
 from .kinds import KINDS
 from .kinds.claim_audit import AUDIT_FIELDS
+from .media import asset_uri as media_uri
 from .text import md_escape, to_html, to_plain
 
 NavItem = tuple[str, "str | list[NavItem]"]
@@ -100,6 +101,9 @@ def env() -> jinja2.Environment:
 
 # Exercise fields that are labels, not what students answer: tagging skills keeps saved answers.
 UNVERSIONED = frozenset({"skills"})
+# Exercise fields added after saved answers were first keyed by the content version: left out of the
+# hash while unset, so adding the field did not change every lesson's version (and wipe saved answers).
+UNSET_UNVERSIONED = {"image"}
 
 
 def content_version(pack: model.Pack, lesson: model.Lesson) -> str:
@@ -107,8 +111,9 @@ def content_version(pack: model.Pack, lesson: model.Lesson) -> str:
     items), so stale saved answers are not reloaded. Teacher-only fields are left out: the hash is
     the same from the full pack, either edition's view and `casefile grade`, and fixing a key or a
     why does not wipe students' saved work."""
-    data = json.dumps([{k: v for k, v in public_fields(e).items() if k not in UNVERSIONED} for e in lesson.exercises],
-                      sort_keys=True, default=str)
+    shown = [{k: v for k, v in public_fields(e).items() if k not in UNVERSIONED and not (k in UNSET_UNVERSIONED and v is None)}
+             for e in lesson.exercises]
+    data = json.dumps(shown, sort_keys=True, default=str)
     return hashlib.sha256(f"{pack.info.id}/{pack.info.version}/{data}".encode()).hexdigest()[:12]
 
 
@@ -170,8 +175,12 @@ class Renderer:
         def md(text: str | None, inline: bool = False) -> str:
             return to_html(text, para_href, inline=inline)
 
+        def media_src(file: str) -> str:
+            """The site's copy of a vetted image (generator/media.py), relative to this page."""
+            return href(media_uri(file, self.pack.media[file]))
+
         return dict(pack=self.pack, edition=self.edition, policy=self.policy, link=link,
-                    href=href, md=md, mdi=lambda t: md(t, True), para_href=para_href,
+                    href=href, md=md, mdi=lambda t: md(t, True), para_href=para_href, media_src=media_src,
                     shows_key=lambda ex: shows_key(ex, self.edition), obfuscate=obfuscate,
                     instant_key=instant_key, handout=lambda lid, kind: self._handout(uri, lid, kind), **kw)
 
@@ -202,7 +211,7 @@ class Renderer:
             src = pack.lesson_source(lesson)
             out.append(self._page("lesson.md.j2", f"lessons/{lesson.id}.md", lesson.title, lesson=lesson, number=n,
                                   source=src, version=content_version(self.full, lesson),
-                                  paragraphs={p.id: p for p in src.paragraphs}))
+                                  paragraphs=pack.lesson_paragraphs(lesson), lesson_sources=pack.lesson_sources(lesson)))
         for src in pack.sources:
             claims = ([c for c in pack.claims if (c.source or pack.sources[0].id) == src.id]
                       if self.policy.annotated_source else [])
@@ -221,8 +230,8 @@ class Renderer:
             for n, lesson in enumerate(pack.lessons, 1):
                 src = pack.lesson_source(lesson)
                 out.append(self._page("guide.md.j2", f"teacher/guide/{lesson.id}.md", f"Guide: {lesson.title}",
-                                      lesson=lesson, number=n, source=src,
-                                      paragraphs={p.id: p for p in src.paragraphs}))
+                                      lesson=lesson, number=n, source=src, paragraphs=pack.lesson_paragraphs(lesson),
+                                      lesson_sources=pack.lesson_sources(lesson)))
         if "check-answers" in pages:
             if self.browser_key is None:
                 raise ValueError("the Check answers page needs browser_key (see site.edition_site)")
