@@ -191,12 +191,47 @@ def browser_strings(language: str, messages: list[str | tuple[str, str]]) -> dic
     return {"lang": resolve(language), "s": single, "p": plural}
 
 
-def typst_strings(language: str, messages: list[str]) -> dict[str, str]:
-    """The translations the Typst templates use ({id: text}), passed in their JSON data."""
+@functools.cache
+def typst_strings(language: str) -> dict[str, Any]:
+    """The catalogue as the Typst templates read it (sys.inputs.ui; lib.typ's t and tn):
+    {"s": {id: text}, "p": {singular: [forms]}, "pi": digits, the form for n = 0, 1, … 999}.
+    Empty for English (the templates' ids are the English text)."""
+    cat = catalog(language)
+    if cat is None:
+        return {"s": {}, "p": {}, "pi": ""}
+    single: dict[str, str] = {}
+    plural: dict[str, list[str]] = {}
+    for msg in cat:
+        if not msg.id or not msg.string or msg.fuzzy:
+            continue
+        if isinstance(msg.id, tuple):
+            forms = list(msg.string)
+            if all(forms):
+                plural[msg.id[0]] = forms
+        else:
+            single[msg.id] = msg.string
     t = translations(language)
-    return {m: t.gettext(m) for m in messages}
+    # gettext's plural function of the catalogue, as digits (no language here has more than 10 forms)
+    pi = "".join(str(t.plural(n)) if hasattr(t, "plural") else ("0" if n == 1 else "1") for n in range(1000))
+    return {"s": single, "p": plural, "pi": pi}
 
 
 def is_known(language: str) -> bool:
     """Whether Casefile has a catalogue for the language (English always)."""
     return resolve(language) != SOURCE_LANGUAGE or language.split("-")[0] == SOURCE_LANGUAGE
+
+
+# ---------------------------------------------------------------- extraction (babel.cfg)
+def extract_typst(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple[int, str, Any, list[str]]]:
+    """Babel extractor for the Typst templates: the literal arguments of `t("…")` and `tn("…", "…", n)`."""
+    import json
+    import re
+
+    text = fileobj.read().decode("utf-8")
+    lit = r'"((?:[^"\\\n]|\\.)*)"'
+    for m in re.finditer(r"\btn\(\s*" + lit + r"\s*,\s*" + lit + r"|\bt\(\s*" + lit, text):
+        line = text.count("\n", 0, m.start()) + 1
+        if m.group(3) is not None:
+            yield line, "_", json.loads(f'"{m.group(3)}"'), []
+        else:
+            yield line, "ngettext", (json.loads(f'"{m.group(1)}"'), json.loads(f'"{m.group(2)}"')), []

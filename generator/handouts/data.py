@@ -20,7 +20,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import model
-from ..render import ACTIVITY_LABEL, AUDIT_FIELDS, kind_label
+from .. import i18n
+from ..i18n import _
+from ..render import AUDIT_FIELDS, activity_label, kind_label
 from .tree import html_tree, md_tree, plain_tree
 
 PARA_NOTE = {"furniture", "advert", "embed", "caption", "byline"}
@@ -104,7 +106,7 @@ def _lesson(pack: model.Pack, lesson: model.Lesson) -> dict[str, Any]:
         "audience": lesson.audience, "objectives": [prose(o) for o in lesson.objectives],
         "key_points": [prose(k) for k in lesson.key_points], "materials": [prose(m) for m in lesson.materials],
         "discussion": [prose(d) for d in lesson.discussion], "teacher_notes": prose(lesson.teacher_notes),
-        "activities": [{"label": ACTIVITY_LABEL[a.kind.value], "title": a.title, "minutes": a.minutes,
+        "activities": [{"label": activity_label(a.kind.value), "title": a.title, "minutes": a.minutes,
                         "description": prose(a.description if a.description is not None else a.student),
                         "exercises": [number.get(e, e) for e in a.exercises]} for a in lesson.activities],
         "minutes": sum(a.minutes for a in lesson.activities),
@@ -160,7 +162,7 @@ def lesson_part(pack: model.Pack, lesson: model.Lesson, kind: str, *, restart: b
         "lesson": _lesson(pack, lesson), "source": {"title": src.title, "author": src.author, "publisher": src.publisher},
         "paragraphs": {p.id: paragraph(p) for p in src.paragraphs},
         "claims": {cid: claim(pack, pack.claim(cid)) for cid in dict.fromkeys(claims_used)},
-        "audit_fields": [{"key": k, "label": v} for k, v in AUDIT_FIELDS],
+        "audit_fields": [{"key": k, "label": _(v)} for k, v in AUDIT_FIELDS],
     }
     if kind == "worksheet":
         part["url"] = lesson_url(pack, lesson.id)
@@ -210,7 +212,8 @@ def document(pack: model.Pack, title: str, label: str, parts: list[dict[str, Any
         t = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
         date = {"year": t.year, "month": t.month, "day": t.day, "hour": t.hour, "minute": t.minute, "second": t.second}
     return {"paper": paper, "lang": pack.info.language, "title": title, "authors": list(pack.info.authors),
-            "date": date, "pack_title": pack.info.title, "label": label, "parts": parts}
+            "date": date, "pack_title": pack.info.title, "label": label, "parts": parts,
+            "ui": i18n.typst_strings(pack.info.language)}  # the templates' words (lib.typ: t, tn), as data
 
 
 def guide_markdown(pack: model.Pack, docs_dir: Path | None) -> str | None:

@@ -93,9 +93,10 @@ class Printer:
 
     def pdf(self, doc: dict[str, Any], timestamp: int | None = None) -> tuple[bytes, list[str]]:
         """(PDF bytes, Typst's warnings) of one document."""
-        data = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        ui = json.dumps(doc.get("ui", {}), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        data = json.dumps({k: v for k, v in doc.items() if k != "ui"}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         out, warnings = self.compiler.compile_with_warnings(
-            input=str(self.main), sys_inputs={"data": data}, timestamp=timestamp)
+            input=str(self.main), sys_inputs={"data": data, "ui": ui}, timestamp=timestamp)
         return out, [str(w) for w in warnings]
 
     def close(self) -> None:
