@@ -37,7 +37,7 @@ bench: $(STAMP)
 # The message catalogue (generator/i18n.py): the template of every string, then each language's
 # .po brought up to date (new strings empty, changed ones fuzzy) for its translator.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k t -k tn:1,2 --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
 	  --project=Casefile --copyright-holder="Casefile contributors" -o generator/locale/casefile.pot .
 	for po in generator/locale/*/LC_MESSAGES/casefile.po; do \
 	  $(BIN)/pybabel update -D casefile -i generator/locale/casefile.pot -d generator/locale \

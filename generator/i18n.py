@@ -222,8 +222,9 @@ def is_known(language: str) -> bool:
 
 
 # ---------------------------------------------------------------- extraction (babel.cfg)
-def extract_typst(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple[int, str, Any, list[str]]]:
-    """Babel extractor for the Typst templates: the literal arguments of `t("…")` and `tn("…", "…", n)`."""
+def extract_calls(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple[int, str, Any, list[str]]]:
+    """Babel extractor for the Typst templates and the browser scripts: the literal arguments of
+    `t("…")` and `tn("…", "…", n)` (the same calls kinds/bundle.py and lib.typ look up)."""
     import json
     import re
 

@@ -9,7 +9,7 @@
   /* ------------------------------------------------------------------ the interface's words */
   // In the pack's language, as data (generator/i18n.py; kinds/bundle.py fills this in at build):
   // {"lang", "s": {English text: translation}, "p": {English singular: {plural category: text}}}.
-  // t("…", {name: value}) and tn("one", "many", n, {…}) fill in %(name)s (and %(num)s = n).
+  // t(text, {name: value}) and tn(one, many, n, {…}) fill in %(name)s (and %(num)s = n).
   var STRINGS = {"lang": "en", "s": {}, "p": {}};  /* @strings */
   function fill(s, vals) {
     return s.replace(/%\((\w+)\)s/g, function (m, k) { return vals && vals[k] != null ? String(vals[k]) : m; });
