@@ -101,7 +101,7 @@ class Highlight(Kind):
                                answer=[o.id for o, (_, _, _, key) in zip(options, placed) if key])
 
     def choice_hint(self) -> str:
-        return Markup("<p>%s</p>") % _("Each option is a phrase of the paragraph: tick every phrase the question asks you to highlight.")
+        return str(Markup("<p>%s</p>") % _("Each option is a phrase of the paragraph: tick every phrase the question asks you to highlight."))
 
     def penalty_share(self, right: int, wrong: int) -> int:
         # The site takes nothing off for extra marks, but marking the whole paragraph finds nothing:

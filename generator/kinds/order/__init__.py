@@ -67,7 +67,7 @@ class Order(Kind):
         return "ordering" if fmt == "moodle" else "matching"
 
     def matching_hint(self) -> str:
-        return Markup("<p>%s</p>") % _(ORDER_AS_MATCHING_HINT)
+        return str(Markup("<p>%s</p>") % _(ORDER_AS_MATCHING_HINT))
 
     def match_pairs(self, ex: Any, h: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
         pos = {iid: n for n, iid in enumerate(ex.answer, start=1)}

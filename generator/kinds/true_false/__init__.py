@@ -73,14 +73,14 @@ class TrueFalse(Kind):
                                answer=[s.id for s in ex.statements if s.answer])
 
     def choice_hint(self) -> str:
-        return Markup("<p>%s</p>") % _("Tick every statement that is true.")
+        return str(Markup("<p>%s</p>") % _("Tick every statement that is true."))
 
     def match_pairs(self, ex: Any, h: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
         return ([(s.id, s.text, "true" if s.answer else "false") for s in ex.statements],
                 [("true", _("True")), ("false", _("False"))])
 
     def matching_hint(self) -> str:
-        return Markup("<p>%s</p>") % _("Match each statement with True or False.")
+        return str(Markup("<p>%s</p>") % _("Match each statement with True or False."))
 
 
 KIND = TrueFalse()
