@@ -148,6 +148,24 @@ def test_plurals_follow_the_number() -> None:
         assert i18n.ngettext("%(num)s lesson", "%(num)s lessons", 1) % {"num": 1} == "1 lesson"
 
 
+def test_one_lesson_is_not_one_lessons(tmp_path: Path) -> None:
+    """The plural bug of issue 14: a one-lesson pack said "1 lessons" on its schedule."""
+    import shutil
+
+    from generator.load import load_pack
+    from generator.site import render_pages
+
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "pack", pack)
+    text = (pack / "pack.yml").read_text(encoding="utf-8").replace("lessons: [01-basics, 02-open]", "lessons: [01-basics]", 1)
+    text = text.split("workshop:")[0]
+    (pack / "pack.yml").write_text(text, encoding="utf-8")
+    (pack / "02-open.yml").unlink()
+    pages = {p.uri: p.markdown for p in render_pages(load_pack(pack).pack, "student")}
+    assert "The whole unit at a glance: 1 lesson, 30 minutes in all." in pages["schedule.md"]
+    assert "1 lessons" not in pages["schedule.md"]
+
+
 def test_dates_in_the_pack_language() -> None:
     import datetime as dt
 

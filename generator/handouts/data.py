@@ -127,7 +127,7 @@ def claim(pack: model.Pack, c: model.Claim) -> dict[str, Any]:
 
 def _source(src: model.Source) -> dict[str, Any]:
     return {"id": src.id, "title": src.title, "author": src.author, "publisher": src.publisher,
-            "published": src.published.isoformat(), "republished": src.republished.isoformat() if src.republished else None,
+            "published": _date(src.published), "republished": _date(src.republished) if src.republished else None,
             "url": src.url, "original_url": src.original_url, "attribution": src.attribution,
             "license_note": src.license_note, "paragraphs": [paragraph(p) for p in src.paragraphs]}
 
@@ -203,6 +203,12 @@ def doc_tree(markdown_text: str) -> list[Any]:
                      url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)
     html = re.sub(r"<(/?)h([1-5])>", lambda m: f"<{m[1]}h{int(m[2]) + 1}>", html)
     return html_tree(html)
+
+
+def _date(d: Any) -> str:
+    """A date as the handouts print it: ISO in English (as they always have), else the pack language's long form."""
+    lang = i18n.resolve(i18n.current())
+    return d.isoformat() if lang == i18n.SOURCE_LANGUAGE else i18n.format_date(d, lang)
 
 
 def document(pack: model.Pack, title: str, label: str, parts: list[dict[str, Any]], paper: str) -> dict[str, Any]:
