@@ -290,6 +290,9 @@ def test_no_english_ui_string_in_any_output(german_site: Path, tmp_path: Path) -
     report = result.reports[0].read_text(encoding="utf-8")
     assert "Lektion 1: Wer sagt was?" in report and "Gewählt: „Die Bürgermeisterin“ – falsch." in report
     check("grades/report", page_text(report))
+    gradebook = result.gradebook.read_text(encoding="utf-8-sig")
+    assert gradebook.startswith("Schüler/in,01-freibad/f-wer,") and "zu bewerten" in gradebook, gradebook
+    check("grades/gradebook.csv", gradebook.replace(",", " , "))
     assert not found, "English interface strings in the German pack's outputs:\n" + "\n".join(
         f"{name}: {', '.join(hits)}" for name, hits in sorted(found.items()))
 

@@ -112,7 +112,7 @@
             row.push(fmt(s));
           } else if (answered) {
             open += 1; openMax += ex.points;
-            row.push("to score");
+            row.push(t("to score"));
           } else {
             row.push(fmt(0));
           }
