@@ -137,6 +137,7 @@ def install(env: Any, language: str) -> Any:
     env.install_gettext_translations(translations(language), newstyle=True)
     env.globals["format_date"] = lambda d: format_date(d, language)
     env.globals["format_number"] = lambda n: format_number(n, language)
+    env.globals["short_date"] = lambda d: short_date(d, language)
     env.globals["language"] = resolve(language)
     return env
 
@@ -156,6 +157,15 @@ def format_date(d: dt.date, language: str | None = None) -> str:
     if lang == SOURCE_LANGUAGE:
         return _babel_format_date(d, "d MMMM y", locale="en")
     return _babel_format_date(d, "long", locale=_locale(lang))
+
+
+def short_date(d: dt.date, language: str | None = None) -> str:
+    """A date in a table or a note: ISO (2026-06-15) in English, as Casefile has always written it;
+    the language's own short form otherwise ("15.06.2026")."""
+    lang = resolve(language or _current.get())
+    if lang == SOURCE_LANGUAGE or isinstance(d, dt.datetime):
+        return d.isoformat()
+    return _babel_format_date(d, "medium", locale=_locale(lang))
 
 
 def format_number(n: float, language: str | None = None) -> str:

@@ -80,7 +80,7 @@ def as_data(value: Any, tp: Any = None, metadata: list[Any] | None = None) -> An
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
+        return i18n.short_date(value)  # ISO in English, "15.06.2026" in German
     return value
 
 
