@@ -25,12 +25,11 @@ import io
 from pathlib import Path
 from typing import Any, Iterator
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date as _babel_format_date
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Babel is imported where it is used: an English pack needs none of it
+    from babel import Locale
+    from babel.messages.catalog import Catalog
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "casefile"
@@ -65,6 +64,8 @@ def catalog(language: str) -> Catalog | None:
     lang = resolve(language)
     if lang == SOURCE_LANGUAGE:
         return None
+    from babel.messages.pofile import read_po
+
     with open(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
         return read_po(f, locale=lang, domain=DOMAIN)
 
@@ -72,6 +73,8 @@ def catalog(language: str) -> Catalog | None:
 @functools.cache
 def template() -> Catalog:
     """The message template (`casefile.pot`): every message id Casefile writes."""
+    from babel.messages.pofile import read_po
+
     with open(LOCALE_DIR / f"{DOMAIN}.pot", "rb") as f:
         return read_po(f)
 
@@ -82,6 +85,8 @@ def translations(language: str) -> gettext.NullTranslations:
     cat = catalog(language)
     if cat is None:
         return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+
     buf = io.BytesIO()
     write_mo(buf, cat, use_fuzzy=False)
     buf.seek(0)
@@ -143,7 +148,9 @@ def install(env: Any, language: str) -> Any:
 
 
 # ---------------------------------------------------------------- dates and numbers
-def _locale(language: str) -> Locale:
+def _locale(language: str) -> "Locale":
+    from babel import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(resolve(language))
     except (ValueError, UnknownLocaleError):
@@ -155,8 +162,10 @@ def format_date(d: dt.date, language: str | None = None) -> str:
     otherwise ("1. Dezember 2026")."""
     lang = resolve(language or _current.get())
     if lang == SOURCE_LANGUAGE:
-        return _babel_format_date(d, "d MMMM y", locale="en")
-    return _babel_format_date(d, "long", locale=_locale(lang))
+        return d.strftime("%-d %B %Y")  # as Casefile always wrote it
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(d, "long", locale=_locale(lang))
 
 
 def short_date(d: dt.date, language: str | None = None) -> str:
@@ -165,7 +174,9 @@ def short_date(d: dt.date, language: str | None = None) -> str:
     lang = resolve(language or _current.get())
     if lang == SOURCE_LANGUAGE or isinstance(d, dt.datetime):
         return d.isoformat()
-    return _babel_format_date(d, "medium", locale=_locale(lang))
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(d, "medium", locale=_locale(lang))
 
 
 def format_number(n: float, language: str | None = None) -> str:
@@ -173,6 +184,8 @@ def format_number(n: float, language: str | None = None) -> str:
     lang = resolve(language or _current.get())
     if lang == SOURCE_LANGUAGE:
         return f"{n:g}"
+    from babel.numbers import format_decimal
+
     return format_decimal(n, locale=_locale(lang))
 
 
@@ -189,6 +202,8 @@ def _plural_samples(language: str) -> dict[str, int]:
 def browser_strings(language: str, messages: list[str | tuple[str, str]]) -> dict[str, Any]:
     """The translations a script needs, as data: {"lang": …, "s": {id: text}, "p": {singular:
     {CLDR category: text}}}. The script picks a plural form with `Intl.PluralRules(lang)`."""
+    if catalog(language) is None:  # English: the ids are the text, the script's own n === 1 rule
+        return {"lang": resolve(language), "s": {}, "p": {}}
     t = translations(language)
     single: dict[str, str] = {}
     plural: dict[str, dict[str, str]] = {}
