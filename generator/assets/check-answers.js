@@ -8,6 +8,7 @@
   var FORMAT = "casefile-answers";
   var REDOWNLOAD = "ask the student to download it again from the lesson page";
   var cf = window.casefile;  // casefile.js, loaded before this script on every page
+  var t = cf.t, tn = cf.tn;   // the interface's words in the pack's language (casefile.js carries this file's too)
 
   // ------------------------------------------------------------ checksum (contract: ANSWERS.md)
   // The same canonical JSON and pure-JS SHA-256 as the student pages.
@@ -111,7 +112,7 @@
             row.push(fmt(s));
           } else if (answered) {
             open += 1; openMax += ex.points;
-            row.push("to score");
+            row.push(t("to score"));
           } else {
             row.push(fmt(0));
           }
@@ -146,7 +147,7 @@
 
     input.addEventListener("change", function () {
       var files = Array.prototype.slice.call(input.files || []);
-      summaryEl.textContent = "Reading " + files.length + " file" + (files.length === 1 ? "" : "s") + "…";
+      summaryEl.textContent = tn("Reading %(num)s file…", "Reading %(num)s files…", files.length);
       Promise.all(files.map(function (f) {
         return f.text().then(function (t) { return readFile(key, f.name, t); },
           function () { return [f.name + ": cannot be read; check the file"]; });
@@ -155,7 +156,7 @@
         results.forEach(function (r) { if (Array.isArray(r)) problems = problems.concat(r); else records.push(r); });
         problemsEl.textContent = "";
         if (problems.length) {
-          problemsEl.appendChild(el("p", "Not graded (" + problems.length + " problem" + (problems.length === 1 ? "" : "s") + "):", { "class": "cf-grader-problems-title" }));
+          problemsEl.appendChild(el("p", tn("Not graded (%(num)s problem):", "Not graded (%(num)s problems):", problems.length), { "class": "cf-grader-problems-title" }));
           var ul = el("ul");
           problems.forEach(function (p) { ul.appendChild(el("li", p)); });
           problemsEl.appendChild(ul);
@@ -163,19 +164,20 @@
         tableEl.textContent = "";
         if (!records.length) {
           csv = ""; button.disabled = true;
-          summaryEl.textContent = "Nothing could be graded.";
+          summaryEl.textContent = t("Nothing could be graded.");
           return;
         }
         var g = gradebook(key, records);
         csv = toCsv(key.header, g.rows);
         button.disabled = false;
         var open = g.rows.reduce(function (n, r) { return n + Number(r[r.length - 2]); }, 0);
-        summaryEl.textContent = "Graded " + g.files + " file" + (g.files === 1 ? "" : "s") + " for " + g.rows.length + " student" +
-          (g.rows.length === 1 ? "" : "s") + "." + (open ? " " + open + " open answer" + (open === 1 ? "" : "s") + " to score." : "") +
-          (g.notes.length ? " Note: " + g.notes.join("; ") : "");
+        summaryEl.textContent = tn("Graded %(num)s file", "Graded %(num)s files", g.files) + " " +
+          tn("for %(num)s student.", "for %(num)s students.", g.rows.length) +
+          (open ? " " + tn("%(num)s open answer to score.", "%(num)s open answers to score.", open) : "") +
+          (g.notes.length ? " " + t("Note: %(notes)s", { notes: g.notes.join("; ") }) : "");
         // Material lets a wide table scroll sideways: it takes focus so the keyboard can scroll it.
         var wrap = el("div", null, { "class": "cf-grader-scroll" });
-        var table = el("table", null, { tabindex: "0", "aria-label": "Scores per student and exercise (as in gradebook.csv)" });
+        var table = el("table", null, { tabindex: "0", "aria-label": t("Scores per student and exercise (as in gradebook.csv)") });
         var thead = el("thead"), tr = el("tr"), tbody = el("tbody");
         key.header.forEach(function (h) { tr.appendChild(el("th", h, { scope: "col", "class": "cf-nowrap" })); });
         thead.appendChild(tr);

@@ -6,10 +6,17 @@ from __future__ import annotations
 import csv
 import io
 
-from .. import model
+from .. import i18n, model
+from ..i18n import N_
 from .score import Student, columns, fmt
 
-TOTALS = ["Auto score", "Auto max", "Open answers", "Open max"]
+# Column headers and the open-answer cell are words: in the pack's language (English ids here).
+TOTALS = [N_("Auto score"), N_("Auto max"), N_("Open answers"), N_("Open max")]
+STUDENT, TO_SCORE = N_("Student"), N_("to score")
+
+
+def _t(pack: model.Pack, message: str) -> str:
+    return i18n.translations(pack.info.language).gettext(message)
 
 
 def csv_cell(text: str) -> str:
@@ -18,7 +25,7 @@ def csv_cell(text: str) -> str:
 
 
 def gradebook_header(pack: model.Pack) -> list[str]:
-    return ["Student"] + [f"{lesson.id}/{ex.id}" for lesson, ex in columns(pack)] + TOTALS
+    return [_t(pack, STUDENT)] + [f"{lesson.id}/{ex.id}" for lesson, ex in columns(pack)] + [_t(pack, h) for h in TOTALS]
 
 
 def gradebook_rows(pack: model.Pack, students: list[Student]) -> list[list[str]]:
@@ -34,7 +41,7 @@ def gradebook_rows(pack: model.Pack, students: list[Student]) -> list[list[str]]
             elif r.auto or not r.answered:
                 row.append(fmt(r.score or 0.0))
             else:
-                row.append("to score")
+                row.append(_t(pack, TO_SCORE))
         opens = st.open_answers
         row += [fmt(st.auto_score), str(st.auto_max), str(len(opens)), str(sum(r.ex.points for r in opens))]
         rows.append(row)

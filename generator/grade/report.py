@@ -14,7 +14,7 @@ import hashlib
 import jinja2
 from markupsafe import Markup
 
-from .. import model
+from .. import i18n, model
 from ..text import to_html, to_plain
 from .score import Student, fmt
 
@@ -37,14 +37,21 @@ CSP = (f"default-src 'none'; script-src 'none'; style-src {_sha256(CSS)}; img-sr
 
 
 @functools.cache
-def env() -> jinja2.Environment:
+def env(language: str = i18n.SOURCE_LANGUAGE) -> jinja2.Environment:
     e = jinja2.Environment(
+        extensions=["jinja2.ext.i18n"],  # {{ _("…") }}: the catalogue (generator/i18n.py)
         loader=jinja2.ChoiceLoader([jinja2.PackageLoader("generator", "templates/grade"),
                                     jinja2.PackageLoader("generator", "kinds")]),  # the open kinds' report.j2
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=False,
     )
     e.globals.update(md=lambda t: Markup(to_html(t)), mdi=lambda t: Markup(to_html(t, inline=True)),
-                     plain=to_plain, fmt=fmt, css=Markup(CSS), csp=Markup(CSP))  # constants, no quotes
+                     plain=to_plain, fmt=fmt, css=Markup(CSS), csp=Markup(CSP),  # constants, no quotes
+                     kind_label=lambda ex: i18n.translations(language).gettext(ex.kind.label_for(ex)),
+                     field_label=lambda s: i18n.translations(language).gettext(s),
+                     enum_label=lambda v: i18n.translations(language).gettext(str(getattr(v, "value", v)).replace("_", " ")))
+    i18n.install(e, language)
+    # scores as the language writes them (2.5 → "2,5"); English keeps score.fmt's
+    e.globals["fmt"] = fmt if i18n.resolve(language) == i18n.SOURCE_LANGUAGE else (lambda x: fmt(x).replace(".", ","))
     return e
 
 
@@ -52,7 +59,8 @@ def report_html(pack: model.Pack, st: Student) -> str:
     """One student's report."""
     opens = st.open_answers
     quotes = {c.id: c.quote for c in pack.claims}
-    return env().get_template("report.html.j2").render(
+    lang = i18n.resolve(pack.info.language)
+    return env(lang).get_template("report.html.j2").render(
         pack=pack, st=st, title=f"{st.name}: {to_plain(pack.info.title)}", opens=opens,
         open_points=sum(r.ex.points for r in opens), claim_quote=lambda cid: quotes.get(cid, cid)) + "\n"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import model
+from .. import i18n, model
 from ..kinds import Line
 from ..kinds.base import round2
 from .read import AnswerFile
@@ -58,8 +58,10 @@ def paragraphs_of(pack: model.Pack, ex: Any) -> dict[str, str]:
 
 
 def score(ex: Any, answer: Any, pack: model.Pack) -> tuple[float, list[Line]]:
-    """Points for one auto-gradable answer (already shape-checked), with the why line by line."""
-    return ex.kind.score(ex, answer, paragraphs_of(pack, ex))
+    """Points for one auto-gradable answer (already shape-checked), with the why line by line
+    (in the pack's language)."""
+    with i18n.using(pack.info.language):
+        return ex.kind.score(ex, answer, paragraphs_of(pack, ex))
 
 
 def result(lesson: model.Lesson, ex: Any, answers: dict[str, Any], pack: model.Pack) -> Scored:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, ClassVar, Literal
 
 from pydantic import Field
 
+from ..i18n import _
 from ..fields import COR_LEVELS, Id, Image, ParaId, ParaRef, Strict, Text, teacher  # noqa: F401
 from ..text import normalise, to_html, to_plain
 
@@ -158,8 +159,9 @@ def pairs_score(pts: int, key: list[tuple[str, str, str, str]], answer: dict[str
         got = answer.get(item)
         ok = got == right
         n += ok
-        said = f"{verb} “{shown[got]}”" if got else missing
-        lines.append(Line(ok, f"“{to_plain(text)}”: {said}" + ("" if ok else f", should be “{shown[right]}”") + ".",
+        said = verb % {"choice": shown[got]} if got else missing
+        line = (_("“%(item)s”: %(said)s.") if ok else _("“%(item)s”: %(said)s, should be “%(right)s”."))
+        lines.append(Line(ok, line % {"item": to_plain(text), "said": said, "right": shown[right]},
                           to_html(why, inline=True)))
     return round2(pts * n / len(key)), lines
 
