@@ -25,7 +25,8 @@ PACK = load_pack(FIXTURE_PACK).pack
 EX = {ex.id: ex for lesson in PACK.lessons for ex in lesson.exercises}
 HEADER = ["Student", "01-basics/b-choice", "01-basics/b-multi", "01-basics/b-classify", "01-basics/b-highlight",
           "01-basics/b-order", "01-basics/b-match", "01-basics/b-instant-order", "01-basics/b-truefalse", "02-open/o-short", "02-open/o-audit",
-          "02-open/o-lateral", "Auto score", "Auto max", "Open answers", "Open max"]
+          "02-open/o-lateral", "Auto score", "Auto max", "Marked score", "Marked max", "To mark", "To mark max", "Total",
+          "Total max"]
 REDOWNLOAD = "ask the student to download it again from the lesson page"
 
 
@@ -116,8 +117,10 @@ def test_gradebook_merges_files_per_student_in_pack_order(cwd: Path) -> None:
     assert raw.startswith("\ufeff".encode()) and b"\r\n" in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == HEADER
-    assert rows[1] == ["'=Bo, the 2nd", "0", "1", "0.5", "1", "0.33", "0.5", "0", "0", "", "", "", "3.33", "11", "0", "0"]
-    assert rows[2] == ["Ana Example", "2", "2", "1", "1", "1", "1", "1", "0", "to score", "to score", "to score", "9", "11", "3", "11"]
+    assert rows[1] == ["'=Bo, the 2nd", "0", "1", "0.5", "1", "0.33", "0.5", "0", "0", "", "", "", "3.33", "11", "0", "0", "0", "0",
+                       "3.33", "11"]
+    assert rows[2] == ["Ana Example", "2", "2", "1", "1", "1", "1", "1", "0", "to score", "to score", "to score", "9", "11", "0", "0",
+                       "3", "11", "9", "22"]
     assert len(rows) == 3
 
 
@@ -149,7 +152,8 @@ def test_newest_of_two_files_for_one_lesson_wins(cwd: Path) -> None:
              write(cwd, "old.json", answer_file("01-basics", "Ana", BASICS_PARTLY, saved_at="2026-11-25T09:00:00Z"))]
     result = grade(PACK, files, cwd / "g")
     assert result.students[0].auto_score == 9
-    assert result.notes == ["Ana: two files for lesson '01-basics'; used new.json (saved 2026-11-25T11:00:00Z), not old.json"]
+    assert result.notes == ["Ana: two files for lesson '01-basics'; used new.json (saved 2026-11-25T11:00:00Z), "
+                            "not old.json (saved 2026-11-25T09:00:00Z): the newer one wins"]
 
 
 # ---------------------------------------------------------------- rejections
