@@ -286,3 +286,66 @@ def test_one_stretch_over_two_adjacent_key_phrases_finds_both() -> None:
     assert not any(highlight_found(k, [para], para, keys) for k in keys)  # the whole paragraph finds nothing
     assert highlight_found("quick brown", ["brown"], para, keys)
     assert not highlight_found("jumps over", ["brown"], para, keys)
+
+
+@pytest.mark.browser
+def test_browser_marks_an_open_answer_saves_downloads_and_reloads_marks(sites: Path, cwd: Path, browser) -> None:
+    """A level and a comment picked on the page change the totals, survive a reload (localStorage),
+    download as a marks file that `casefile grade --marks` reads to the same gradebook, and load again."""
+    files = [write(cwd, "01-basics-zoe.casefile.json", answer_file("01-basics", "Zoë O'Brien", BASICS_RIGHT)),
+             write(cwd, "02-open-zoe.casefile.json", answer_file("02-open", "Zoë O'Brien", OPEN))]
+    page = browser.new_page(accept_downloads=True)
+    url = (sites / "teacher" / "teacher" / "check-answers.html").as_uri()
+    page.goto(url)
+    page.set_input_files("#cf-grader-files", [str(f) for f in files])
+    page.wait_for_selector("[data-cf-mark][data-exercise='o-lateral']", timeout=10000)
+    box = page.locator("[data-cf-mark][data-exercise='o-lateral']")
+    assert "opened a tab" in box.inner_text()
+    box.get_by_label("Emergent (1 point)").check()
+    box.get_by_label("Comment for the student").fill("Good <b>start</b>\nNext: read a third source.")
+    box.get_by_label("Comment for the student").blur()
+    expect_score = "Score: 0.5 / 1"
+    page.wait_for_function("s => document.querySelector(\"[data-exercise='o-lateral'] .cf-mark-score\").textContent === s", arg=expect_score)
+    rows = page.eval_on_selector_all("#cf-grader-table tr", "trs => trs.map(tr => [...tr.cells].map(c => c.textContent))")
+    header, zoe = rows[0], rows[1]
+    assert header[-8:] == ["Auto score", "Auto max", "Marked score", "Marked max", "To mark", "To mark max", "Total", "Total max"]
+    assert dict(zip(header, zoe))["02-open/o-lateral"] == "0.5"
+    assert zoe[-8:] == ["9", "11", "0.5", "1", "2", "10", "9.5", "22"]
+    with page.expect_download() as dl:
+        page.click("#cf-grader-marks-save")
+    marks_path = cwd / "class.marks.json"
+    shutil.copy(dl.value.path(), marks_path)
+    saved = json.loads(marks_path.read_text(encoding="utf-8"))
+    assert saved["format"] == "casefile-marks" and len(saved["marks"]) == 1
+    m = saved["marks"][0]
+    assert (m["student"], m["lesson"], m["exercise"], m["levels"]) == ("zoë o'brien", "02-open", "o-lateral", ["Emergent"])
+    assert m["comment"] == "Good <b>start</b>\nNext: read a third source."
+    with page.expect_download() as dl:
+        page.click("#cf-grader-csv")
+    browser_csv = Path(dl.value.path()).read_bytes()
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Feedback for Zoë O'Brien").click()
+    assert dl.value.suggested_filename == "feedback-zoe-o-brien.html"
+    fb = Path(dl.value.path()).read_text(encoding="utf-8")
+    assert "Good &lt;b&gt;start&lt;/b&gt;" in fb and "<b>start" not in fb and "<script" not in fb
+    assert 'http-equiv="Content-Security-Policy"' in fb and "script-src 'none'" in fb
+    # casefile grade with the downloaded marks file: the same gradebook bytes
+    grade(PACK, files, cwd / "grades", marks=[marks_path])
+    assert (cwd / "grades" / "gradebook.csv").read_bytes() == browser_csv
+    # a reload keeps the marks (localStorage); clearing them and loading the file brings them back
+    page.reload()
+    page.set_input_files("#cf-grader-files", [str(f) for f in files])
+    page.wait_for_selector("[data-cf-mark][data-exercise='o-lateral']", timeout=10000)
+    assert page.locator("[data-cf-mark][data-exercise='o-lateral']").get_by_label("Emergent (1 point)").is_checked()
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.set_input_files("#cf-grader-files", [str(f) for f in files])
+    page.wait_for_selector("[data-cf-mark][data-exercise='o-lateral']", timeout=10000)
+    assert not page.locator("[data-cf-mark][data-exercise='o-lateral']").get_by_label("Emergent (1 point)").is_checked()
+    page.set_input_files("#cf-grader-marks-load", str(marks_path))
+    page.wait_for_function("s => document.querySelector(\"[data-exercise='o-lateral'] .cf-mark-score\").textContent === s", arg=expect_score)
+    assert page.locator("[data-cf-mark][data-exercise='o-lateral']").get_by_label("Comment for the student").input_value() == m["comment"]
+    # file names: the browser's rule is grade/names.py's
+    from generator.grade import file_slug
+    names = ["Zoë O'Brien", "Łukasz Żółć", "山田 太郎", "Ολυμπία Δ.", "Ærø-Straße", "--", "  Ana   María ", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 " * 9]
+    assert page.evaluate("ns => ns.map(n => casefileCheck.slug(n))", names) == [file_slug(n) for n in names]
