@@ -144,6 +144,12 @@
       }
       st.files[r.lesson] = r;
     });
+    // The name as typed in the newest file (the first file name on a tie), as grade/__init__.py.
+    Object.keys(by).forEach(function (k) {
+      var fs = Object.keys(by[k].files).map(function (l) { return by[k].files[l]; });
+      fs.sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; });
+      by[k].name = fs.reduce(function (best, f) { return f.saved_at > best.saved_at ? f : best; }, fs[0]).student;
+    });
     return Object.keys(by).map(function (k) { return by[k]; }).sort(function (a, b) {
       var ka = nameKey(a.name), kb = nameKey(b.name);
       return ka < kb ? -1 : ka > kb ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;

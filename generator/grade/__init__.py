@@ -169,10 +169,12 @@ def grade(pack: model.Pack, files: list[Path], out: Path, marks: list[Path] | No
         raise GradeError(problems or ["no answer files given; name the .casefile.json files students downloaded"])
     if not new_files and not new_marks and roster is None and problems:
         raise GradeError(problems)
+    for st in students.values():  # the name as typed in the newest file (the first file name on a tie)
+        st.name = max(sorted(st.files.values(), key=lambda f: f.name), key=lambda f: f.saved_at).student
     if names:
         on_list = {name_key(n) for n in names}
-        for n in names:
-            students.setdefault(name_key(n), Student(n))
+        for n in names:  # the class list's spelling
+            students.setdefault(name_key(n), Student(n)).name = n
         for k, st in students.items():
             if k not in on_list:
                 notes.append(f"{st.name} handed in a file but is not on the class list; check the spelling of the name")

@@ -187,14 +187,15 @@ class CheckContext:
             return []
         pts = [r.points[n] for n in names]
         where = (lambda i: ("rubric", "levels", i, "points")) if any(given) else (lambda i: ("rubric", "points", names[i]))
+        if pts[-1] == pts[0]:
+            return [self.problem(where(len(pts) - 1), f"exercise '{name}': rubric levels '{names[0]}' and '{names[-1]}' are both worth {pts[0]} points; "
+                                                     "the best level must be worth more than the worst")]
         rising = pts[-1] > pts[0]
         for i in range(1, len(pts)):
             if (pts[i] <= pts[i - 1]) if rising else (pts[i] >= pts[i - 1]):
                 order = "worst to best" if rising else "best to worst"
                 out.append(self.problem(where(i), f"exercise '{name}': rubric level '{names[i]}' ({pts[i]} points) must be worth {'more' if rising else 'less'} "
                                                   f"than '{names[i - 1]}' before it ({pts[i - 1]} points): the levels go from {order}; change its points"))
-        if not out and max(pts) == 0:
-            out.append(self.problem(where(0), f"exercise '{name}': every rubric level is worth 0 points; give the best level more"))
         return out
 
 
