@@ -53,8 +53,10 @@ class ExerciseBase(Strict):
     def _points_from_rubric(self) -> "ExerciseBase":
         """An exercise whose rubric carries points is worth the rubric's total unless `points:` says otherwise."""
         r = getattr(self, "rubric", None)
-        if isinstance(r, Rubric) and r.max_points is not None and "points" not in self.model_fields_set:
-            self.points = r.max_points
+        if isinstance(r, Rubric) and r.max_points is not None:
+            if "points" not in self.model_fields_set:
+                self.points = r.max_points
+            r._exercise_points = self.points
         return self
 
 
@@ -84,6 +86,7 @@ class Rubric(Strict):
     points: dict[str, Points] | None = Field(None, description="Points of each level, by level name.")
     criteria: list[RubricCriterion] = Field(min_length=1)
     _written: Any = PrivateAttr(default=None)  # how the points were written, for checks (CheckContext.rubric)
+    _exercise_points: int | None = PrivateAttr(default=None)  # set by the exercise (ExerciseBase)
 
     @model_validator(mode="after")
     def _names_and_points(self) -> "Rubric":
@@ -105,6 +108,12 @@ class Rubric(Strict):
         if not self.points or any(lv not in self.points for lv in self.names):
             return None
         return len(self.criteria) * max(self.points[lv] for lv in self.names)
+
+    @property
+    def scaled_to(self) -> int | None:
+        """The exercise's points when they differ from the rubric's total (the rubric points are then scaled)."""
+        p = self._exercise_points
+        return p if p is not None and self.max_points is not None and p != self.max_points else None
 
     def reached(self, levels: list[str | None]) -> int | None:
         """Rubric points of one level per criterion (None: not every criterion has a level yet)."""
