@@ -87,6 +87,8 @@ class GradeResult:
             if any(self.missing.values()):
                 out.append(f"  Not handed in (also in {display_path(self.missing_file)}):")
                 out += [f"    {lid}: {', '.join(names)}" for lid, names in self.missing.items() if names]
+            elif not n_files:
+                out.append("  Nobody on the class list has handed in a file yet.")
             else:
                 out.append("  Everyone on the class list handed in every lesson graded.")
         out += [f"  Note: {n}" for n in self.notes]
