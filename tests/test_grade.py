@@ -345,6 +345,14 @@ def test_browser_marks_an_open_answer_saves_downloads_and_reloads_marks(sites: P
     page.set_input_files("#cf-grader-marks-load", str(marks_path))
     page.wait_for_function("s => document.querySelector(\"[data-exercise='o-lateral'] .cf-mark-score\").textContent === s", arg=expect_score)
     assert page.locator("[data-cf-mark][data-exercise='o-lateral']").get_by_label("Comment for the student").input_value() == m["comment"]
+    # the marking forms are accessible (axe, WCAG A/AA), in light and dark
+    from axe_playwright_python.sync_playwright import Axe
+
+    from test_browser import AXE_TAGS
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        res = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+        assert not res.violations_count, res.generate_report()
     # file names: the browser's rule is grade/names.py's
     from generator.grade import file_slug
     names = ["Zoë O'Brien", "Łukasz Żółć", "山田 太郎", "Ολυμπία Δ.", "Ærø-Straße", "--", "  Ana   María ", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 " * 9]
