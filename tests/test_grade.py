@@ -329,6 +329,15 @@ def test_browser_marks_an_open_answer_saves_downloads_and_reloads_marks(sites: P
     fb = Path(dl.value.path()).read_text(encoding="utf-8")
     assert "Good &lt;b&gt;start&lt;/b&gt;" in fb and "<b>start" not in fb and "<script" not in fb
     assert 'http-equiv="Content-Security-Policy"' in fb and "script-src 'none'" in fb
+    # it opens from a file with its own style allowed by the policy (the hash matches) and nothing refused
+    (cwd / "feedback.html").write_text(fb, encoding="utf-8")
+    view = browser.new_page()
+    refused: list[str] = []
+    view.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
+    view.goto((cwd / "feedback.html").as_uri())
+    assert view.evaluate("getComputedStyle(document.body).maxWidth") == "800px" and not refused
+    assert "Good <b>start</b>" in view.inner_text(".comment") and view.locator("td.reached").count() == 1
+    view.close()
     # casefile grade with the downloaded marks file: the same gradebook bytes
     grade(PACK, files, cwd / "grades", marks=[marks_path])
     assert (cwd / "grades" / "gradebook.csv").read_bytes() == browser_csv

@@ -196,6 +196,16 @@ def grade(pack: model.Pack, files: list[Path], out: Path, marks: list[Path] | No
     if unused:
         notes.append(f"{_n(len(unused), 'mark')} for answers not graded here (no answer file for "
                      + ", ".join(sorted({f"{m.student} {m.lesson}" for m in unused})[:5]) + "); kept for a later run")
+    written = _write(pack, out, ordered, names, all_marks)
+    return GradeResult(ordered, problems, notes, *written, new_files=new_files)
+
+
+def _write(pack: model.Pack, out: Path, ordered: list[Student], names: list[str] | None,
+           all_marks: list[Mark]) -> tuple[Path, list[Path], list[Path], dict[str, list[str]], Path | None]:
+    """Every output, made again from the merged state: gradebook.csv, not-handed-in.csv (with a
+    class list), one report and one feedback file per student who handed in (no other .html left
+    in those folders), and gradebook.json for the next run."""
+    students = {name_key(st.name): st for st in ordered}
     lessons = handed_in(pack, ordered)
     out.mkdir(parents=True, exist_ok=True)
     gradebook = out / "gradebook.csv"
@@ -226,7 +236,7 @@ def grade(pack: model.Pack, files: list[Path], out: Path, marks: list[Path] | No
     _clear_stale(feedback_dir, set(feedback))
     kept = [(f.name, f.data) for st in ordered for f in st.files.values() if f.data is not None]
     (out / STORE_NAME).write_text(store_json(pack, kept, all_marks, names), encoding="utf-8")
-    return GradeResult(ordered, problems, notes, gradebook, reports, feedback, missing, missing_file, new_files)
+    return gradebook, reports, feedback, missing, missing_file
 
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "MAX_BYTES", "REDOWNLOAD", "TOTALS", "AnswerFile", "GradeError", "GradeResult",
