@@ -144,6 +144,11 @@
   function norm(s) { return String(s).replace(WS, " ").replace(/^ | $/g, ""); }
   // Names merge with white space folded and case ignored: upper case, then lower case (name_key).
   function nameKey(s) { return norm(s).toUpperCase().toLowerCase(); }
+  // A file name from a student's name: the same rule as grade/names.py `file_slug` (ANSWERS.md, "Names").
+  function slug(s) {
+    return Array.from(String(s).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "")).slice(0, 60).join("") || "student";
+  }
   function round2(x) { return Math.floor(x * 100 + 0.5 + 1e-9) / 100; }
   function points(pts, n, of) { return n === of ? pts : round2(pts * n / of); }
   function occurrences(needle, hay) {
@@ -324,10 +329,6 @@
       if (nameBox) nameBox.focus();
       return true;
     }
-    function slug(s) {
-      return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-        .replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "student";
-    }
 
     tools.addEventListener("click", function (e) {
       var b = e.target.closest("[data-cf-action]");
@@ -420,7 +421,7 @@
   // same kinds, and with the tests (tests/vectors/answers.json).
   window.casefile = {
     sha256hex: function (s) { return hex(sha256(utf8(s))); },
-    sha256: function (bytes) { return hex(sha256(bytes)); }, canon: canon, norm: norm, nameKey: nameKey,
+    sha256: function (bytes) { return hex(sha256(bytes)); }, canon: canon, norm: norm, nameKey: nameKey, slug: slug,
     round2: round2, kinds: Object.keys(KINDS), t: t, tn: tn, lang: STRINGS.lang,
     auto: function (type) { return !!(KINDS[type] && KINDS[type].score); },
     score: function (ex, a) { return KINDS[ex.type].score(ex, a); },
