@@ -283,22 +283,32 @@ def schema(out: Path) -> None:
 
 @main.command()
 @LESSONS
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=Path("grades"), show_default=True,
               help="Folder for gradebook.csv and the per-student reports.")
+@click.option("--marks", "marks", multiple=True, type=click.Path(path_type=Path),
+              help="A marks file from the Check answers page (levels and comments for open answers); repeat for several.")
+@click.option("--roster", type=click.Path(path_type=Path), default=None,
+              help="Class list (CSV, one name or id a row): says who has not handed in each lesson.")
 @VARIANT
 @click.option("--by-skill", is_flag=True, help="Add a score and a max column per skill (skills.yml) to the gradebook.")
-def grade(lessons: Path, files: tuple[Path, ...], out: Path, variant: str | None, by_skill: bool) -> None:
+def grade(lessons: Path, files: tuple[Path, ...], out: Path, marks: tuple[Path, ...], roster: Path | None,
+          variant: str | None, by_skill: bool) -> None:
     """Score students' downloaded answer files (or folders of them) against the key.
 
-    Auto-gradable answers get points; open answers are listed in each student's report
-    (OUT/reports/NAME.html) under their rubric and model answer. Files that cannot be graded
-    are listed on stderr; the exit status is 1 only when no file could be graded."""
+    Auto-gradable answers get points; open answers get the points of the levels you picked on
+    the Check answers page (its marks file: --marks, or any *.marks.json among FILES), else they
+    are listed in each student's report (OUT/reports/NAME.html) under their rubric and model
+    answer. Each student gets a feedback file (OUT/feedback/NAME.html). A second run merges with
+    what OUT holds (OUT/gradebook.json). Files that cannot be graded are listed on stderr; the
+    exit status is 1 only when nothing could be graded."""
     from .grade import GradeError, grade as do_grade
 
+    if not files and not marks and roster is None:
+        fail(["casefile grade: name the answer files (or folders) to grade"], "no grades were written")
     pack = load(lessons, variant=variant).pack
     try:
-        result = do_grade(pack, list(files), out, by_skill=by_skill)
+        result = do_grade(pack, list(files), out, list(marks), roster, by_skill=by_skill)
     except GradeError as e:
         fail(e.messages, "no grades were written")
     for p in result.problems:

@@ -44,13 +44,38 @@ def lint_date() -> dt.date:
 def lint_pack(loaded: "Loaded", today: dt.date | None = None) -> list[Problem]:
     """Every lint warning for a loaded pack, sorted by file and position."""
     today = today or lint_date()
-    out = balance(loaded) + reading_level(loaded) + recheck(loaded, today)
+    out = balance(loaded) + reading_level(loaded) + recheck(loaded, today) + language(loaded)
     unique = list(dict.fromkeys(out))
     return sorted(unique, key=lambda p: (p.file, p.line, p.col))  # stable: a text's score before its sentences
 
 
 def _warn(f: "YamlFile", path: tuple[Any, ...], message: str) -> Problem:
     return f.problem(path, f"warning: {message}")
+
+
+# ------------------------------------------------------------------ language
+
+def language(loaded: "Loaded") -> list[Problem]:
+    """The pack's `language:` has a complete catalogue (generator/locale/), else a warning: an
+    unknown language gets English; a catalogue that lacks strings leaves those in English."""
+    from . import i18n
+
+    lang = loaded.pack.info.language
+    shown = loaded.origin.get(("pack", ""))
+    if not shown or i18n.resolve(lang) == i18n.SOURCE_LANGUAGE and lang.split("-")[0] == i18n.SOURCE_LANGUAGE:
+        return []
+    f = loaded.files[shown]
+    if not i18n.is_known(lang):
+        return [_warn(f, ("language",), f"Casefile has no translation for language '{lang}', so its own words "
+                      f"(buttons, headings, feedback) stay in English; languages it has: {', '.join(i18n.available())}. "
+                      "To add one, see 'Languages' in docs/teacher/writing-lessons.md")]
+    missing = i18n.missing(lang)
+    if not missing:
+        return []
+    shown_ids = "; ".join(f"'{m}'" for m in missing[:5]) + ("; …" if len(missing) > 5 else "")
+    return [_warn(f, ("language",), f"the '{i18n.resolve(lang)}' catalogue lacks {len(missing)} of Casefile's "
+                  f"{len(i18n.template())} strings, shown in English: {shown_ids}; translate them in "
+                  f"generator/locale/{i18n.resolve(lang)}/LC_MESSAGES/casefile.po (make messages)")]
 
 
 # ------------------------------------------------------------------ balance

@@ -31,7 +31,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import edition as ed
-from . import csp, model
+from . import csp, i18n, model
 from .errors import PackError, display_path
 from .load import load_pack
 from . import variants
@@ -109,10 +109,13 @@ class CasefileConfig(base.Config):
     handouts = c.Optional(c.Type(str))
 
 
-def problems_page(problems: list[str]) -> str:
-    """The Markdown page `casefile serve` shows while the pack has problems (an autoescaping template)."""
+def problems_page(problems: list[str], language: str = "en") -> str:
+    """The Markdown page `casefile serve` shows while the pack has problems (an autoescaping template),
+    in `language` (the theme's: the broken pack cannot say its own)."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates/serve"), autoescape=True,
-                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+                             extensions=["jinja2.ext.i18n"])
+    i18n.install(env, language)
     return env.get_template("problems.md.j2").render(problems=problems)
 
 
@@ -213,7 +216,7 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
         return config
 
     def _problem_files(self, files: Files, config: Any) -> Files:
-        page = problems_page(self.problems)
+        page = problems_page(self.problems, str(config.theme.get("language") or "en"))
         for f in list(files):
             if f.src_uri.endswith(".md"):
                 files.remove(f)

@@ -107,7 +107,7 @@ def edition_site(pack: model.Pack, edition: Edition, docs_dir: Path,
                               else "clashes with a generated page; rename it"))
     if clashes:
         raise SiteError(clashes)
-    assets = {asset_uri(name): asset_bytes(name) for name in pol.assets if (ASSETS / name).exists()}
+    assets = {asset_uri(name): asset_bytes(name, pack.info.language) for name in pol.assets if (ASSETS / name).exists()}
     assets.update({media_uri(file, data): data for file, data in pack.media.items()})  # images (media.py vetted them)
     info = pack.info
     return EditionSite(

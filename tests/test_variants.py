@@ -90,12 +90,12 @@ def test_unknown_skill_is_an_error_with_did_you_mean(pack_copy: Path, monkeypatc
     edit(pack_copy / "02-open.yml", "skills: [lateral, evidence]", "skills: [lateral, proof]")
     code, lines = check(Path("lessons"))
     assert code == 1
-    assert lines == ["lessons/02-open.yml:46:14: skill 'laterel' is not in skills.yml; did you mean 'lateral'?",
-                     "lessons/02-open.yml:47:19: skill 'proof' is not in skills.yml; add it to skills.yml",
+    assert lines == ["lessons/02-open.yml:48:14: skill 'laterel' is not in skills.yml; did you mean 'lateral'?",
+                     "lessons/02-open.yml:49:19: skill 'proof' is not in skills.yml; add it to skills.yml",
                      "2 problems found; nothing was built."]
     (pack_copy / "skills.yml").unlink()
     code, lines = check(Path("lessons"))
-    assert ("lessons/02-open.yml:46:14: skill 'laterel' is not in skills.yml; "
+    assert ("lessons/02-open.yml:48:14: skill 'laterel' is not in skills.yml; "
             "define the pack's skills in skills.yml (id, name, description)") in lines
 
 
@@ -206,7 +206,7 @@ def test_gradebook_totals_by_skill(tmp_path: Path) -> None:
     assert rows[1][-6:] == ["1", "2", "1", "2", "0", "0"]
     grade(pack, files, tmp_path / "plain")
     plain = (tmp_path / "plain" / "gradebook.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert plain[0].endswith("Open max")  # without --by-skill the gradebook is as before
+    assert plain[0].endswith("Total max")  # without --by-skill the gradebook is as before
 
 
 def test_skill_tags_do_not_change_the_content_version(pack_copy: Path) -> None:

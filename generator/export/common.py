@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
-from .. import model
+from .. import i18n, model
+from ..i18n import _, ngettext
 from ..text import to_plain
 from .fragments import fragment, md, mdi  # noqa: F401  (md, mdi: used by the formats)
 
@@ -122,17 +123,19 @@ def title(q: Question) -> str:
 
 
 def points_label(n: int) -> str:
-    return f"{n} point{'s' if n != 1 else ''}"
+    return ngettext("%(num)s point", "%(num)s points", n) % {"num": n}
 
 
 def ordinal(n: int) -> str:
+    if i18n.resolve(i18n.current()) != i18n.SOURCE_LANGUAGE:
+        return f"{n}."  # German and most others write an ordinal number with a point
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
 def position_label(n: int) -> str:
     """The right-hand side when an order exercise is exported as matching of positions."""
-    return f"{ordinal(n)} position"
+    return _("%(ordinal)s position") % {"ordinal": ordinal(n)}
 
 
 def _helpers() -> Any:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from .. import media
 
+from ..i18n import _
 from . import common
 from .common import Question, Selection
 
@@ -130,7 +131,7 @@ def _question(pack, q: Question) -> etree._Element:
 def write(sel: Selection, path: Path) -> tuple[int, list[str]]:
     """Write the Moodle XML file; (questions written, notes)."""
     root = etree.Element("quiz")
-    root.append(etree.Comment(f" {common.plain(sel.pack.info.title)}: Casefile export. It holds answer keys: keep it private. "
+    root.append(etree.Comment(" " + _("%(title)s: Casefile export. It holds answer keys: keep it private.") % {"title": common.plain(sel.pack.info.title)} + " "
                               .replace("--", "- -")))
     count = 0
     notes: list[str] = []

@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import model
+from .. import i18n, model
+from ..i18n import _
 from ..edition import view
 from ..progress import Progress
 from . import data as D
@@ -82,7 +83,12 @@ def _agenda_markdown(guide_md: str) -> str:
 
 
 def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4", pages_dir: Path | None = None) -> list[Doc]:
-    """Every handout as data (fast; the PDFs are made from these)."""
+    """Every handout as data (fast; the PDFs are made from these), in the pack's language."""
+    with i18n.using(pack.info.language):
+        return _documents(pack, docs_dir, paper, pages_dir)
+
+
+def _documents(pack: model.Pack, docs_dir: Path | None, paper: str, pages_dir: Path | None) -> list[Doc]:
     student = view(pack, "student", keep_instant=False)  # paper: not even instant keys
     teacher = view(pack, "teacher")
 
@@ -95,16 +101,16 @@ def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4",
     docs: list[Doc] = []
     for lesson in student.lessons:
         docs.append(Doc(f"student/{worksheet_name(lesson.id)}", doc(
-            student, f"{lesson.title}: worksheet", "Student worksheet", [sheet[lesson.id]])))
+            student, _("%(title)s: worksheet") % {"title": lesson.title}, _("Student worksheet"), [sheet[lesson.id]])))
     for lesson in teacher.lessons:
         docs.append(Doc(f"teacher/{key_name(lesson.id)}", doc(
-            teacher, f"{lesson.title}: answer key", "Answer key: teacher only", [keyd[lesson.id]])))
+            teacher, _("%(title)s: answer key") % {"title": lesson.title}, _("Answer key: teacher only"), [keyd[lesson.id]])))
     for src in student.sources:
         docs.append(Doc(f"student/{article_name(src.id)}", doc(
-            student, src.title, "The article, numbered paragraphs", [D.article_part(student, src, annotated=False)])))
+            student, src.title, _("The article, numbered paragraphs"), [D.article_part(student, src, annotated=False)])))
     for src in teacher.sources:
         docs.append(Doc(f"teacher/{article_name(src.id, annotated=True)}", doc(
-            teacher, f"{src.title} (annotated)", "Annotated article: teacher only", [D.article_part(teacher, src, annotated=True)])))
+            teacher, _("%(title)s (annotated)") % {"title": src.title}, _("Annotated article: teacher only"), [D.article_part(teacher, src, annotated=True)])))
     guide_md = D.guide_markdown(pack, docs_dir, pages_dir)
     if guide_md is None:
         log.warning("%s: the workshop guide named in pack.yml was not found; the facilitator guide is generated only",
@@ -113,21 +119,21 @@ def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4",
     ws = _workshop(teacher)
     t_lessons = _workshop_lessons(teacher)
     s_lessons = _workshop_lessons(student)
-    guide_parts = [D.agenda_part(teacher, ws, t_lessons, "Facilitator guide")]
+    guide_parts = [D.agenda_part(teacher, ws, t_lessons, _("Facilitator guide"))]
     if guide_md:
         guide_parts.append({"type": "guide", "title": ws.title, "restart": False, "new_page": False,
                             "text": D.doc_tree(guide_md)})
     # the guide runs on: each lesson's notes follow the last (a rule and its title mark the start)
     guide_parts += [keyd[l.id] | {"type": "guide-lesson", "restart": False, "new_page": False} for l in t_lessons]
-    docs.append(Doc(f"teacher/{GUIDE_NAME}", doc(teacher, f"{ws.title}: facilitator guide", "Facilitator guide: teacher only", guide_parts)))
+    docs.append(Doc(f"teacher/{GUIDE_NAME}", doc(teacher, _("%(title)s: facilitator guide") % {"title": ws.title}, _("Facilitator guide: teacher only"), guide_parts)))
     # The facilitator guide is teacher-only: none of its text goes on student paper.
     docs.append(Doc(f"student/{WORKSHOP_WORKSHEETS}", doc(
-        student, f"{ws.title}: worksheets", "Workshop worksheets",
-        [D.agenda_part(student, _workshop(student), s_lessons, "Worksheets")]
+        student, _("%(title)s: worksheets") % {"title": ws.title}, _("Workshop worksheets"),
+        [D.agenda_part(student, _workshop(student), s_lessons, _("Worksheets"))]
         + [sheet[l.id] for l in s_lessons])))
     docs.append(Doc(f"teacher/{WORKSHOP_KEYS}", doc(
-        teacher, f"{ws.title}: answer keys", "Workshop answer keys: teacher only",
-        [D.agenda_part(teacher, ws, t_lessons, "Answer keys", _agenda_markdown(guide_md))]
+        teacher, _("%(title)s: answer keys") % {"title": ws.title}, _("Workshop answer keys: teacher only"),
+        [D.agenda_part(teacher, ws, t_lessons, _("Answer keys"), _agenda_markdown(guide_md))]
         + [keyd[l.id] for l in t_lessons])))
     return docs
 

@@ -21,7 +21,9 @@ from pydantic import BaseModel
 
 from .. import model
 from ..media import asset_name as media_name
-from ..render import ACTIVITY_LABEL, AUDIT_FIELDS, kind_label
+from .. import i18n
+from ..i18n import _
+from ..render import AUDIT_FIELDS, activity_label, kind_label
 from .tree import html_tree, md_tree, plain_tree
 
 PARA_NOTE = {"furniture", "advert", "embed", "caption", "byline"}
@@ -79,7 +81,7 @@ def as_data(value: Any, tp: Any = None, metadata: list[Any] | None = None) -> An
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
+        return i18n.short_date(value)  # ISO in English, "15.06.2026" in German
     return value
 
 
@@ -138,7 +140,7 @@ def _lesson(pack: model.Pack, lesson: model.Lesson) -> dict[str, Any]:
         "audience": lesson.audience, "objectives": [prose(o) for o in lesson.objectives],
         "key_points": [prose(k) for k in lesson.key_points], "materials": [prose(m) for m in lesson.materials],
         "discussion": [prose(d) for d in lesson.discussion], "teacher_notes": prose(lesson.teacher_notes),
-        "activities": [{"label": ACTIVITY_LABEL[a.kind.value], "title": a.title, "minutes": a.minutes,
+        "activities": [{"label": activity_label(a.kind.value), "title": a.title, "minutes": a.minutes,
                         "description": prose(a.description if a.description is not None else a.student),
                         "exercises": [number.get(e, e) for e in a.exercises]} for a in lesson.activities],
         "minutes": sum(a.minutes for a in lesson.activities),
@@ -157,8 +159,8 @@ def _paths(lesson: model.Lesson) -> list[dict[str, Any]]:
     if not lesson.variants:
         return []
     built = lesson.built_variant
-    rows = [{"title": "The whole lesson", "id": "full", "minutes": lesson.full_duration,
-             "note": prose("Every activity and exercise."), "built": built is None}]
+    rows = [{"title": _("The whole lesson"), "id": "full", "minutes": lesson.full_duration,
+             "note": prose(_("Every activity and exercise.")), "built": built is None}]
     return rows + [{"title": v.title, "id": vid, "minutes": v.minutes, "note": prose(v.note), "built": vid == built}
                    for vid, v in lesson.variants.items()]
 
@@ -172,7 +174,7 @@ def claim(pack: model.Pack, c: model.Claim) -> dict[str, Any]:
 
 def _source(src: model.Source, pack: model.Pack) -> dict[str, Any]:
     return {"id": src.id, "title": src.title, "author": src.author, "publisher": src.publisher,
-            "published": src.published.isoformat(), "republished": src.republished.isoformat() if src.republished else None,
+            "published": _date(src.published), "republished": _date(src.republished) if src.republished else None,
             "url": src.url, "original_url": src.original_url, "attribution": src.attribution,
             "license_note": src.license_note, "paragraphs": [paragraph(p, pack=pack) for p in src.paragraphs]}
 
@@ -207,7 +209,7 @@ def lesson_part(pack: model.Pack, lesson: model.Lesson, kind: str, *, restart: b
         "lesson": _lesson(pack, lesson), "source": {"title": src.title, "author": src.author, "publisher": src.publisher},
         "paragraphs": _lesson_paragraphs(pack, lesson),
         "claims": {cid: claim(pack, pack.claim(cid)) for cid in dict.fromkeys(claims_used)},
-        "audit_fields": [{"key": k, "label": v} for k, v in AUDIT_FIELDS],
+        "audit_fields": [{"key": k, "label": _(v)} for k, v in AUDIT_FIELDS],
     }
     others = pack.lesson_sources(lesson)[1:]
     if others:  # several sources: the Reading section names them all
@@ -253,6 +255,12 @@ def doc_tree(markdown_text: str) -> list[Any]:
     return html_tree(html)
 
 
+def _date(d: Any) -> str:
+    """A date as the handouts print it: ISO in English (as they always have), else the pack language's long form."""
+    lang = i18n.resolve(i18n.current())
+    return d.isoformat() if lang == i18n.SOURCE_LANGUAGE else i18n.format_date(d, lang)
+
+
 def document(pack: model.Pack, title: str, label: str, parts: list[dict[str, Any]], paper: str) -> dict[str, Any]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     date = None
@@ -260,7 +268,8 @@ def document(pack: model.Pack, title: str, label: str, parts: list[dict[str, Any
         t = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
         date = {"year": t.year, "month": t.month, "day": t.day, "hour": t.hour, "minute": t.minute, "second": t.second}
     out = {"paper": paper, "lang": pack.info.language, "title": title, "authors": list(pack.info.authors),
-           "date": date, "pack_title": pack.info.title, "label": label, "parts": parts}
+           "date": date, "pack_title": pack.info.title, "label": label, "parts": parts,
+           "ui": i18n.typst_strings(pack.info.language)}  # the templates' words (lib.typ: t, tn), as data
     media = media_files(pack, parts)
     if media:
         out["media"] = media

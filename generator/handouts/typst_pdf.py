@@ -96,9 +96,10 @@ class Printer:
         if "media" in doc:
             doc = dict(doc)
             self.add_media(doc.pop("media"))
-        data = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        ui = json.dumps(doc.get("ui", {}), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        data = json.dumps({k: v for k, v in doc.items() if k != "ui"}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         out, warnings = self.compiler.compile_with_warnings(
-            input=str(self.main), sys_inputs={"data": data}, timestamp=timestamp)
+            input=str(self.main), sys_inputs={"data": data, "ui": ui}, timestamp=timestamp)
         return out, [str(w) for w in warnings]
 
     def add_media(self, files: dict[str, str]) -> None:
