@@ -1,8 +1,8 @@
 """Gradebook totals by skill (`casefile grade --by-skill`): for each skill of skills.yml that an
 exercise of the pack practises (`skills:` on the exercise), a score and a max column.
 
-Both count the answers that have a score: every auto-graded exercise of a handed-in lesson (an
-unanswered one scores 0), and an open answer once the teacher has scored it. An exercise tagged
+Both count the answers that have a score (`Scored.graded`): every auto-graded exercise of a
+handed-in lesson, an open answer once the teacher has marked it, and any exercise left blank (0). An exercise tagged
 with two skills counts in both. Lesson-level tags say what a lesson teaches and do not count here.
 """
 
@@ -27,12 +27,12 @@ def skill_totals(pack: model.Pack, student: Student) -> dict[str, tuple[float, i
     """skill id -> (score, max) over the student's scored answers."""
     totals: dict[str, tuple[float, int]] = {s.id: (0.0, 0) for s in graded_skills(pack)}
     for r in student.results:
-        if r.score is None:
+        if not r.graded:  # an open answer still to mark
             continue
         for sid in r.ex.skills:
             if sid in totals:
                 got, of = totals[sid]
-                totals[sid] = (round2(got + r.score), of + r.ex.points)
+                totals[sid] = (round2(got + (r.score or 0.0)), of + r.ex.points)
     return totals
 
 
