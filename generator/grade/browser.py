@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import model
+from .. import i18n, model
 from ..render import content_version
 from ..text import to_plain
 from .gradebook import TOTALS, gradebook_header
@@ -27,11 +27,12 @@ def browser_key(pack: model.Pack) -> dict[str, Any]:
     kind.js) and the kind's own part (`Kind.browser_key`); for the marks and the feedback files:
     label, prompt, explanation and model answer as plain text, the rubric (`rubric_key`)."""
     lessons = []
+    label = i18n.translations(pack.info.language).gettext  # a kind's label, in the pack's language
     for lesson in pack.lessons:
         paras = {ref: p.text or "" for ref, p in pack.lesson_paragraphs(lesson).items()}
         exs = []
         for ex in lesson.exercises:
-            e: dict[str, Any] = {"id": ex.id, "type": ex.type, "points": ex.points, "label": ex.kind.label_for(ex),
+            e: dict[str, Any] = {"id": ex.id, "type": ex.type, "points": ex.points, "label": label(ex.kind.label_for(ex)),
                                  "prompt": to_plain(ex.prompt), "why": to_plain(ex.explanation) if ex.explanation else ""}
             r = getattr(ex, "rubric", None)
             if not ex.kind.auto_graded and r is not None:
