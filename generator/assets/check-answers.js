@@ -399,7 +399,7 @@
           n += 1;
           var id = markId(st.name, r.lesson.id, r.ex.id), uid = "cf-mark-" + n, rb = r.ex.rubric;
           var box = el("fieldset", null, { "class": "cf-mark", "data-cf-mark": "", "data-student": nameKey(st.name), "data-lesson": r.lesson.id, "data-exercise": r.ex.id });
-          box.appendChild(el("legend", t("%(student)s: %(lesson)s / %(exercise)s (%(kind)s)", { student: st.name, lesson: r.lesson.id, exercise: r.ex.id, kind: r.ex.label })));
+          box.appendChild(el("legend", st.name + ": " + r.lesson.id + " / " + r.ex.id + " (" + r.ex.label + ")"));
           box.appendChild(el("p", r.ex.prompt, { "class": "cf-mark-prompt" }));
           var bq = el("blockquote", null, { "class": "cf-mark-answer" });
           answerNodes(document, r.answer).forEach(function (x) { bq.appendChild(x); });
