@@ -221,6 +221,40 @@ def _answer_file(pack: Any, lesson_id: str, student: str, answers: dict[str, Any
     return data
 
 
+ZOE_ANSWERS = [("01-freibad", {"f-wer": ["a"], "f-richtig": {"s1": True, "s2": True}, "f-sortieren": {"i1": "fakt"},
+                               "f-markieren": ["Stadtrat Peter Muster"], "f-reihenfolge": ["z", "y", "x"], "f-zuordnen": {"l1": "r1"}}),
+               ("02-pruefen", {"p-kurz": {"text": "Weil niemand Belege verlangt."},
+                               "p-audit": {"k1": {"evidence": "Ein Foto", "source": "Der Stadtrat", "other_sources": "keine",
+                                                  "confidence": "low"}},
+                               "p-quer": {"steps": ["Neuer Tab geöffnet", "Nach dem Anzeiger gesucht"]}})]
+
+
+def _zoe_files(pack: Any, folder: Path) -> list[Path]:
+    """Zoë's two answer files (every exercise answered: the auto-scored ones partly right)."""
+    files = []
+    for lesson_id, answers in ZOE_ANSWERS:
+        p = folder / f"{lesson_id}-zoe.casefile.json"
+        p.write_text(json.dumps(_answer_file(pack, lesson_id, "Zoë", answers), ensure_ascii=False), encoding="utf-8")
+        files.append(p)
+    return files
+
+
+def _marks_file(pack: Any, folder: Path) -> Path:
+    """The teacher's marks (ANSWERS.md, "Marks"): two of Zoë's three open answers, with comments."""
+    from generator.render import content_version
+
+    lesson = next(ls for ls in pack.lessons if ls.id == "02-pruefen")
+    v = content_version(pack, lesson)
+    marks = [{"student": "zoë", "lesson": "02-pruefen", "lesson_version": v, "exercise": "p-kurz", "levels": ["Sehr gut"],
+              "points": None, "comment": "Gut begründet.\nZitiere beim nächsten Mal den Absatz.", "marked_at": "2026-06-21T09:00:00Z"},
+             {"student": "zoë", "lesson": "02-pruefen", "lesson_version": v, "exercise": "p-quer", "levels": ["Teilweise"],
+              "points": None, "comment": "Lies noch eine dritte Quelle.", "marked_at": "2026-06-21T09:05:00Z"}]
+    p = folder / "klasse.marks.json"
+    p.write_text(json.dumps({"format": "casefile-marks", "format_version": 1, "pack": pack.info.id, "marks": marks},
+                            ensure_ascii=False), encoding="utf-8")
+    return p
+
+
 @pytest.mark.slow
 def test_no_english_ui_string_in_any_output(german_site: Path, tmp_path: Path) -> None:
     fragments = english_fragments()
@@ -277,19 +311,21 @@ def test_no_english_ui_string_in_any_output(german_site: Path, tmp_path: Path) -
     from generator.load import load_pack
 
     pack = load_pack(PACK_DE).pack
-    files = []
-    for lesson_id, answers in [("01-freibad", {"f-wer": ["a"], "f-richtig": {"s1": True, "s2": True},
-                                               "f-sortieren": {"i1": "fakt"}, "f-markieren": ["Stadtrat Peter Muster"],
-                                               "f-reihenfolge": ["z", "y", "x"], "f-zuordnen": {"l1": "r1"}}),
-                               ("02-pruefen", {"p-kurz": {"text": "Weil niemand Belege verlangt."}})]:
-        p = tmp_path / f"{lesson_id}-zoe.casefile.json"
-        p.write_text(json.dumps(_answer_file(pack, lesson_id, "Zoë", answers), ensure_ascii=False), encoding="utf-8")
-        files.append(p)
-    result = grade(pack, files, tmp_path / "grades")
+    files = _zoe_files(pack, tmp_path)
+    result = grade(pack, files, tmp_path / "grades", marks=[_marks_file(pack, tmp_path)])
     assert not result.problems
     report = result.reports[0].read_text(encoding="utf-8")
     assert "Lektion 1: Wer sagt was?" in report and "Gewählt: „Die Bürgermeisterin“ – falsch." in report
+    assert "4 / 4: bewertet" in report and "höchstens 2 Punkte, zählt für diese Übung 4 Punkte" in report
     check("grades/report", page_text(report))
+    # the feedback file for the student: rubric points, levels reached, the teacher's comments
+    feedback = result.feedback[0].read_text(encoding="utf-8")
+    assert 'lang="de"' in feedback and "<title>Rückmeldung für Zoë: " in feedback
+    assert "Kommentar deiner Lehrkraft:" in feedback and "Gut begründet." in feedback and "✔ Erreicht" in feedback
+    assert "Punkte im Bewertungsraster: 1 von 2." in feedback and "Sehr gut (2 Punkte)" in feedback
+    assert "Diese Antwort hat deine Lehrkraft noch nicht bewertet." in feedback
+    assert "1 Antwort hat deine Lehrkraft noch nicht bewertet (6 Punkte)." in feedback
+    check("grades/feedback", page_text(feedback))
     gradebook = result.gradebook.read_text(encoding="utf-8-sig")
     assert gradebook.startswith("Schüler/in,01-freibad/f-wer,") and "zu bewerten" in gradebook, gradebook
     check("grades/gradebook.csv", gradebook.replace(",", " , "))

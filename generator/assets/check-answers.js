@@ -232,22 +232,25 @@
   }
 
   // A student's answer as text blocks, whatever the kind: strings, lists and objects of strings.
-  function answerNodes(doc, a) {
-    if (typeof a === "string") return [doc.createTextNode(a || t("(empty)"))];
+  // `words`: the kind's names for an answer's fields and the values of some (browser_key "words":
+  // {fields: {key: name}, values: {key: {value: name}}}); `field`: the key `a` is the value of.
+  function answerNodes(doc, a, words, field) {
+    var fields = (words && words.fields) || {}, values = (words && words.values && field && words.values[field]) || {};
+    if (typeof a === "string") return [doc.createTextNode(a ? (has(values, a) ? values[a] : a) : t("(empty)"))];
     if (Array.isArray(a)) {
       var ol = doc.createElement("ol");
-      a.forEach(function (v) { var li = doc.createElement("li"); answerNodes(doc, v).forEach(function (n) { li.appendChild(n); }); ol.appendChild(li); });
+      a.forEach(function (v) { var li = doc.createElement("li"); answerNodes(doc, v, words).forEach(function (n) { li.appendChild(n); }); ol.appendChild(li); });
       return [ol];
     }
     if (isObj(a)) {
       var keys = Object.keys(a);
-      if (keys.length === 1 && typeof a[keys[0]] !== "object") return answerNodes(doc, String(a[keys[0]]));
+      if (keys.length === 1 && typeof a[keys[0]] !== "object") return answerNodes(doc, String(a[keys[0]]), words, keys[0]);
       var ul = doc.createElement("ul");
       keys.forEach(function (k) {
         var li = doc.createElement("li"), b = doc.createElement("strong");
-        b.textContent = k.replace(/_/g, " ") + ": ";
+        b.textContent = (has(fields, k) ? fields[k] : k.replace(/_/g, " ")) + ": ";
         li.appendChild(b);
-        answerNodes(doc, a[k]).forEach(function (n) { li.appendChild(n); });
+        answerNodes(doc, a[k], words, k).forEach(function (n) { li.appendChild(n); });
         ul.appendChild(li);
       });
       return [ul];
@@ -293,7 +296,7 @@
         }
         add(sec, "p").appendChild(doc.createElement("strong")).textContent = t("Your answer:");
         var bq = add(sec, "blockquote");
-        answerNodes(doc, r.answer).forEach(function (n) { bq.appendChild(n); });
+        answerNodes(doc, r.answer, r.ex.words).forEach(function (n) { bq.appendChild(n); });
         if (r.score === null) { add(sec, "p", t("Your teacher has not marked this answer yet."), "note"); return; }
         var rb = r.ex.rubric, table = add(sec, "table", null, "rubric");
         add(table, "caption", t("Rubric") + (rb.max !== null ? " (" + tn("up to %(num)s point", "up to %(num)s points", rb.max) + ")" : "") + t(": the level reached is marked ✔"));
@@ -402,7 +405,7 @@
           box.appendChild(el("legend", st.name + ": " + r.lesson.id + " / " + r.ex.id + " (" + r.ex.label + ")"));
           box.appendChild(el("p", r.ex.prompt, { "class": "cf-mark-prompt" }));
           var bq = el("blockquote", null, { "class": "cf-mark-answer" });
-          answerNodes(document, r.answer).forEach(function (x) { bq.appendChild(x); });
+          answerNodes(document, r.answer, r.ex.words).forEach(function (x) { bq.appendChild(x); });
           box.appendChild(bq);
           function current() {
             return marks[id] || { student: nameKey(st.name), lesson: r.lesson.id, lesson_version: r.lesson.version, exercise: r.ex.id,

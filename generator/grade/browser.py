@@ -22,6 +22,11 @@ def rubric_key(r: Any) -> dict[str, Any]:
 
 
 def browser_key(pack: model.Pack) -> dict[str, Any]:
+    with i18n.using(pack.info.language):  # the kinds' words in it (labels, field names)
+        return _browser_key(pack)
+
+
+def _browser_key(pack: model.Pack) -> dict[str, Any]:
     """What the teacher "Check answers" page needs to score files exactly as `grade` does.
     Teacher edition only: it holds every key. Each exercise: id, type, points, auto (scored by
     kind.js) and the kind's own part (`Kind.browser_key`); for the marks and the feedback files:
