@@ -262,6 +262,9 @@ def test_no_english_ui_string_in_any_output(german_site: Path, tmp_path: Path) -
     found: dict[str, list[str]] = {}
 
     def check(name: str, text: str) -> None:
+        # command-line options (`casefile grade --marks`) stay English by design; "404 - Not found" is
+        # Material's own heading, not Casefile's
+        text = re.sub(r"--[a-z][a-z-]*", " ", text).replace("404 - Not found", " ")
         hits = find_english(text, fragments)
         if hits:
             found[name] = hits
@@ -380,3 +383,44 @@ def test_feedback_in_the_browser_is_german(german_site: Path, browser: Any) -> N
         assert "(2 Antworten) ist in deinen Downloads gespeichert" in status, status
     finally:
         page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_check_answers_page_marks_and_feedback_are_german(german_site: Path, browser: Any, tmp_path: Path) -> None:
+    """The teacher's Check answers page: gradebook, summary, marking forms, a marks file loaded and
+    the feedback file it builds, with no English interface string."""
+    from generator.load import load_pack
+
+    pack = load_pack(PACK_DE).pack
+    files = _zoe_files(pack, tmp_path)
+    fragments = english_fragments()
+    page = browser.new_page(accept_downloads=True)
+    try:
+        page.goto((german_site / "teacher" / "teacher" / "check-answers.html").as_uri())
+        page.set_input_files("#cf-grader-files", [str(f) for f in files])
+        page.wait_for_selector("[data-cf-mark][data-exercise='p-quer']", timeout=10000)
+        summary = page.inner_text("#cf-grader-summary")
+        assert summary.startswith("2 Dateien bewertet für 1 Schüler/in. 3 offene Antworten zu bewerten."), summary
+        box = page.locator("[data-cf-mark][data-exercise='p-kurz']")
+        box.get_by_label("Sehr gut (2 Punkte)").check()
+        box.get_by_label("Kommentar für die Schülerin / den Schüler").fill("Gut begründet.")
+        box.get_by_label("Kommentar für die Schülerin / den Schüler").blur()
+        page.wait_for_function("s => document.querySelector(\"[data-exercise='p-kurz'] .cf-mark-score\").textContent === s",
+                               arg="Punkte: 4 / 4")
+        # a marks file loaded on top: p-quer marked too
+        page.set_input_files("#cf-grader-marks-load", str(_marks_file(pack, tmp_path)))
+        page.wait_for_function("() => document.querySelector('#cf-grader-summary').textContent.includes('2 Bewertungen geladen')")
+        grader = page.inner_text("#cf-grader")
+        assert "Offene Antworten bewerten (3)" in grader and "Punkte: noch nicht bewertet (6 Punkte)" in grader, grader
+        assert "Notizen, Schritt für Schritt" in grader and "Deine Sicherheit: Niedrig" in grader, grader
+        labels = page.eval_on_selector_all("#cf-grader [aria-label]", "es => es.map(e => e.getAttribute('aria-label'))")
+        assert find_english(grader + " " + " ".join(labels), fragments) == []
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Rückmeldung für Zoë").click()
+        fb = Path(dl.value.path()).read_text(encoding="utf-8")
+    finally:
+        page.close()
+    assert 'lang="de"' in fb and "Rückmeldung für Zoë: " in fb and "Deine Punkte bisher: " in fb
+    assert "✔ Erreicht" in fb and "Kommentar deiner Lehrkraft:" in fb and "Diese Antwort hat deine Lehrkraft noch nicht bewertet." in fb
+    assert find_english(page_text(fb), fragments) == []
