@@ -315,8 +315,14 @@ def test_no_english_ui_string_in_any_output(german_site: Path, tmp_path: Path) -
 
     pack = load_pack(PACK_DE).pack
     files = _zoe_files(pack, tmp_path)
-    result = grade(pack, files, tmp_path / "grades", marks=[_marks_file(pack, tmp_path)])
+    roster = tmp_path / "klasse.csv"
+    roster.write_text("name\nZoë\nBen\n", encoding="utf-8")
+    result = grade(pack, files, tmp_path / "grades", marks=[_marks_file(pack, tmp_path)], roster=roster)
     assert not result.problems
+    assert result.missing_file is not None
+    missing = result.missing_file.read_text(encoding="utf-8-sig")
+    assert missing.startswith("Lektion,Titel,Schüler/in\n") and "Ben" in missing, missing
+    check("grades/not-handed-in.csv", missing.replace(",", " , "))
     report = result.reports[0].read_text(encoding="utf-8")
     assert "Lektion 1: Wer sagt was?" in report and "Gewählt: „Die Bürgermeisterin“ – falsch." in report
     assert "4 / 4: bewertet" in report and "höchstens 2 Punkte, zählt für diese Übung 4 Punkte" in report
