@@ -358,6 +358,14 @@ def test_german_pages_say_so(german_site: Path) -> None:
     key = subprocess.run(["pdftotext", str(german_site / "handouts" / "teacher" / "02-pruefen-key.pdf"), "-"],
                          capture_output=True, text=True, check=True).stdout
     assert "Verschwörungserzählungen" in re.sub(r"\s+", " ", key) and "LEKTION 2 VON 2" in key and "Bewertungsraster" in key
+    # an image as evidence: its provenance on the page, in the handout and in the exports
+    lesson2 = html.unescape((german_site / "student" / "lessons" / "02-pruefen.html").read_text(encoding="utf-8"))
+    assert "Bild: Die Casefile-Tests · gefunden: Für dieses Paket gemacht · 2026" in lesson2
+    sheet = subprocess.run(["pdftotext", str(german_site / "handouts" / "student" / "02-pruefen-worksheet.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Bild: Die Casefile-Tests · gefunden: Für dieses Paket gemacht" in re.sub(r"\s+", " ", sheet)
+    gift = next((german_site / "exports").glob("*.txt")).read_text(encoding="utf-8").replace("\\:", ":")  # GIFT's escapes
+    assert "[Bild: Zwei Farbstreifen" in gift and "(Bild: Die Casefile-Tests; gefunden: Für dieses Paket gemacht; 2026)" in gift
 
 
 @pytest.mark.slow
