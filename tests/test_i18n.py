@@ -221,6 +221,40 @@ def _answer_file(pack: Any, lesson_id: str, student: str, answers: dict[str, Any
     return data
 
 
+ZOE_ANSWERS = [("01-freibad", {"f-wer": ["a"], "f-richtig": {"s1": True, "s2": True}, "f-sortieren": {"i1": "fakt"},
+                               "f-markieren": ["Stadtrat Peter Muster"], "f-reihenfolge": ["z", "y", "x"], "f-zuordnen": {"l1": "r1"}}),
+               ("02-pruefen", {"p-kurz": {"text": "Weil niemand Belege verlangt."},
+                               "p-audit": {"k1": {"evidence": "Ein Foto", "source": "Der Stadtrat", "other_sources": "keine",
+                                                  "confidence": "low"}},
+                               "p-quer": {"steps": ["Neuer Tab geöffnet", "Nach dem Anzeiger gesucht"]}})]
+
+
+def _zoe_files(pack: Any, folder: Path) -> list[Path]:
+    """Zoë's two answer files (every exercise answered: the auto-scored ones partly right)."""
+    files = []
+    for lesson_id, answers in ZOE_ANSWERS:
+        p = folder / f"{lesson_id}-zoe.casefile.json"
+        p.write_text(json.dumps(_answer_file(pack, lesson_id, "Zoë", answers), ensure_ascii=False), encoding="utf-8")
+        files.append(p)
+    return files
+
+
+def _marks_file(pack: Any, folder: Path) -> Path:
+    """The teacher's marks (ANSWERS.md, "Marks"): two of Zoë's three open answers, with comments."""
+    from generator.render import content_version
+
+    lesson = next(ls for ls in pack.lessons if ls.id == "02-pruefen")
+    v = content_version(pack, lesson)
+    marks = [{"student": "zoë", "lesson": "02-pruefen", "lesson_version": v, "exercise": "p-kurz", "levels": ["Sehr gut"],
+              "points": None, "comment": "Gut begründet.\nZitiere beim nächsten Mal den Absatz.", "marked_at": "2026-06-21T09:00:00Z"},
+             {"student": "zoë", "lesson": "02-pruefen", "lesson_version": v, "exercise": "p-quer", "levels": ["Teilweise"],
+              "points": None, "comment": "Lies noch eine dritte Quelle.", "marked_at": "2026-06-21T09:05:00Z"}]
+    p = folder / "klasse.marks.json"
+    p.write_text(json.dumps({"format": "casefile-marks", "format_version": 1, "pack": pack.info.id, "marks": marks},
+                            ensure_ascii=False), encoding="utf-8")
+    return p
+
+
 @pytest.mark.slow
 def test_no_english_ui_string_in_any_output(german_site: Path, tmp_path: Path) -> None:
     fragments = english_fragments()
@@ -228,6 +262,9 @@ def test_no_english_ui_string_in_any_output(german_site: Path, tmp_path: Path) -
     found: dict[str, list[str]] = {}
 
     def check(name: str, text: str) -> None:
+        # command-line options (`casefile grade --marks`) stay English by design; "404 - Not found" is
+        # Material's own heading, not Casefile's
+        text = re.sub(r"--[a-z][a-z-]*", " ", text).replace("404 - Not found", " ")
         hits = find_english(text, fragments)
         if hits:
             found[name] = hits
@@ -277,19 +314,27 @@ def test_no_english_ui_string_in_any_output(german_site: Path, tmp_path: Path) -
     from generator.load import load_pack
 
     pack = load_pack(PACK_DE).pack
-    files = []
-    for lesson_id, answers in [("01-freibad", {"f-wer": ["a"], "f-richtig": {"s1": True, "s2": True},
-                                               "f-sortieren": {"i1": "fakt"}, "f-markieren": ["Stadtrat Peter Muster"],
-                                               "f-reihenfolge": ["z", "y", "x"], "f-zuordnen": {"l1": "r1"}}),
-                               ("02-pruefen", {"p-kurz": {"text": "Weil niemand Belege verlangt."}})]:
-        p = tmp_path / f"{lesson_id}-zoe.casefile.json"
-        p.write_text(json.dumps(_answer_file(pack, lesson_id, "Zoë", answers), ensure_ascii=False), encoding="utf-8")
-        files.append(p)
-    result = grade(pack, files, tmp_path / "grades")
+    files = _zoe_files(pack, tmp_path)
+    roster = tmp_path / "klasse.csv"
+    roster.write_text("name\nZoë\nBen\n", encoding="utf-8")
+    result = grade(pack, files, tmp_path / "grades", marks=[_marks_file(pack, tmp_path)], roster=roster)
     assert not result.problems
+    assert result.missing_file is not None
+    missing = result.missing_file.read_text(encoding="utf-8-sig")
+    assert missing.startswith("Lektion,Titel,Schüler/in\n") and "Ben" in missing, missing
+    check("grades/not-handed-in.csv", missing.replace(",", " , "))
     report = result.reports[0].read_text(encoding="utf-8")
     assert "Lektion 1: Wer sagt was?" in report and "Gewählt: „Die Bürgermeisterin“ – falsch." in report
+    assert "4 / 4: bewertet" in report and "höchstens 2 Punkte, zählt für diese Übung 4 Punkte" in report
     check("grades/report", page_text(report))
+    # the feedback file for the student: rubric points, levels reached, the teacher's comments
+    feedback = result.feedback[0].read_text(encoding="utf-8")
+    assert 'lang="de"' in feedback and "<title>Rückmeldung für Zoë: " in feedback
+    assert "Kommentar deiner Lehrkraft:" in feedback and "Gut begründet." in feedback and "✔ Erreicht" in feedback
+    assert "Punkte im Bewertungsraster: 1 von 2." in feedback and "Sehr gut (2 Punkte)" in feedback
+    assert "Diese Antwort hat deine Lehrkraft noch nicht bewertet." in feedback
+    assert "1 Antwort hat deine Lehrkraft noch nicht bewertet (6 Punkte)." in feedback
+    check("grades/feedback", page_text(feedback))
     gradebook = result.gradebook.read_text(encoding="utf-8-sig")
     assert gradebook.startswith("Schüler/in,01-freibad/f-wer,") and "zu bewerten" in gradebook, gradebook
     check("grades/gradebook.csv", gradebook.replace(",", " , "))
@@ -313,6 +358,14 @@ def test_german_pages_say_so(german_site: Path) -> None:
     key = subprocess.run(["pdftotext", str(german_site / "handouts" / "teacher" / "02-pruefen-key.pdf"), "-"],
                          capture_output=True, text=True, check=True).stdout
     assert "Verschwörungserzählungen" in re.sub(r"\s+", " ", key) and "LEKTION 2 VON 2" in key and "Bewertungsraster" in key
+    # an image as evidence: its provenance on the page, in the handout and in the exports
+    lesson2 = html.unescape((german_site / "student" / "lessons" / "02-pruefen.html").read_text(encoding="utf-8"))
+    assert "Bild: Die Casefile-Tests · gefunden: Für dieses Paket gemacht · 2026" in lesson2
+    sheet = subprocess.run(["pdftotext", str(german_site / "handouts" / "student" / "02-pruefen-worksheet.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Bild: Die Casefile-Tests · gefunden: Für dieses Paket gemacht" in re.sub(r"\s+", " ", sheet)
+    gift = next((german_site / "exports").glob("*.txt")).read_text(encoding="utf-8").replace("\\:", ":")  # GIFT's escapes
+    assert "[Bild: Zwei Farbstreifen" in gift and "(Bild: Die Casefile-Tests; gefunden: Für dieses Paket gemacht; 2026)" in gift
 
 
 @pytest.mark.slow
@@ -344,3 +397,44 @@ def test_feedback_in_the_browser_is_german(german_site: Path, browser: Any) -> N
         assert "(2 Antworten) ist in deinen Downloads gespeichert" in status, status
     finally:
         page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_check_answers_page_marks_and_feedback_are_german(german_site: Path, browser: Any, tmp_path: Path) -> None:
+    """The teacher's Check answers page: gradebook, summary, marking forms, a marks file loaded and
+    the feedback file it builds, with no English interface string."""
+    from generator.load import load_pack
+
+    pack = load_pack(PACK_DE).pack
+    files = _zoe_files(pack, tmp_path)
+    fragments = english_fragments()
+    page = browser.new_page(accept_downloads=True)
+    try:
+        page.goto((german_site / "teacher" / "teacher" / "check-answers.html").as_uri())
+        page.set_input_files("#cf-grader-files", [str(f) for f in files])
+        page.wait_for_selector("[data-cf-mark][data-exercise='p-quer']", timeout=10000)
+        summary = page.inner_text("#cf-grader-summary")
+        assert summary.startswith("2 Dateien bewertet für 1 Schüler/in. 3 offene Antworten zu bewerten."), summary
+        box = page.locator("[data-cf-mark][data-exercise='p-kurz']")
+        box.get_by_label("Sehr gut (2 Punkte)").check()
+        box.get_by_label("Kommentar für die Schülerin / den Schüler").fill("Gut begründet.")
+        box.get_by_label("Kommentar für die Schülerin / den Schüler").blur()
+        page.wait_for_function("s => document.querySelector(\"[data-exercise='p-kurz'] .cf-mark-score\").textContent === s",
+                               arg="Punkte: 4 / 4")
+        # a marks file loaded on top: p-quer marked too
+        page.set_input_files("#cf-grader-marks-load", str(_marks_file(pack, tmp_path)))
+        page.wait_for_function("() => document.querySelector('#cf-grader-summary').textContent.includes('2 Bewertungen geladen')")
+        grader = page.inner_text("#cf-grader")
+        assert "Offene Antworten bewerten (3)" in grader and "Punkte: noch nicht bewertet (6 Punkte)" in grader, grader
+        assert "Notizen, Schritt für Schritt" in grader and "Deine Sicherheit: Niedrig" in grader, grader
+        labels = page.eval_on_selector_all("#cf-grader [aria-label]", "es => es.map(e => e.getAttribute('aria-label'))")
+        assert find_english(grader + " " + " ".join(labels), fragments) == []
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Rückmeldung für Zoë").click()
+        fb = Path(dl.value.path()).read_text(encoding="utf-8")
+    finally:
+        page.close()
+    assert 'lang="de"' in fb and "Rückmeldung für Zoë: " in fb and "Deine Punkte bisher: " in fb
+    assert "✔ Erreicht" in fb and "Kommentar deiner Lehrkraft:" in fb and "Diese Antwort hat deine Lehrkraft noch nicht bewertet." in fb
+    assert find_english(page_text(fb), fragments) == []

@@ -103,13 +103,14 @@
   function checkMarks(key, name, data) {
     var out = [], problems = [];
     if (data.format_version !== key.marks_version || data.pack !== key.pack || !Array.isArray(data.marks)) {
-      return { marks: [], problems: [name + ": a marks file for another pack or Casefile version; pick the file this page downloaded"] };
+      return { marks: [], problems: [t("%(file)s: a marks file for another pack or Casefile version; pick the file this page downloaded", { file: name })] };
     }
     data.marks.forEach(function (m, i) {
       var lesson = isObj(m) && key.lessons.filter(function (l) { return l.id === m.lesson; })[0];
       var ex = lesson && lesson.exercises.filter(function (e) { return e.id === m.exercise; })[0];
-      if (!ex || !ex.rubric || typeof m.student !== "string") { problems.push(name + ": mark " + (i + 1) + " is not for an open answer of this pack; left out"); return; }
-      if (m.lesson_version !== lesson.version) { problems.push(name + ": mark " + (i + 1) + " (" + m.student + ", " + m.lesson + "/" + m.exercise + ") is for an older version of the lesson; left out, mark the answer again"); return; }
+      if (!ex || !ex.rubric || typeof m.student !== "string") { problems.push(t("%(file)s: mark %(n)s is not for an open answer of this pack; left out", { file: name, n: i + 1 })); return; }
+      if (m.lesson_version !== lesson.version) { problems.push(t("%(file)s: mark %(n)s (%(student)s, %(answer)s) is for an older version of the lesson; left out, mark the answer again",
+        { file: name, n: i + 1, student: m.student, answer: m.lesson + "/" + m.exercise })); return; }
       var levels = Array.isArray(m.levels) ? m.levels.slice(0, ex.rubric.criteria.length) : [];
       while (levels.length < ex.rubric.criteria.length) levels.push(null);
       out.push({ student: nameKey(m.student), lesson: m.lesson, lesson_version: m.lesson_version, exercise: m.exercise,
@@ -139,8 +140,8 @@
       var old = st.files[r.lesson];
       if (old) {
         var keep = r.saved_at >= old.saved_at ? r : old, drop = keep === r ? old : r;
-        notes.push(st.name + ": two files for lesson '" + r.lesson + "'; used " + keep.name + " (saved " + keep.saved_at + "), not " +
-          drop.name + " (saved " + drop.saved_at + "): the newer one wins");
+        notes.push(t("%(student)s: two files for lesson '%(lesson)s'; used %(kept)s (saved %(kept_at)s), not %(dropped)s (saved %(dropped_at)s): the newer one wins",
+          { student: st.name, lesson: r.lesson, kept: keep.name, kept_at: keep.saved_at, dropped: drop.name, dropped_at: drop.saved_at }));
         r = keep;
       }
       st.files[r.lesson] = r;
@@ -177,7 +178,7 @@
   function gradebook(key, records, marks) {
     var notes = [], order = students(records, notes);
     var handed = key.lessons.filter(function (l) { return order.some(function (st) { return has(st.files, l.id); }); });
-    var header = ["Student"];
+    var header = [key.header[0]];  // "Student", in the pack's language (grade/gradebook.py)
     handed.forEach(function (l) { l.exercises.forEach(function (ex) { header.push(l.id + "/" + ex.id); }); });
     header = header.concat(key.totals);
     var open = 0;
@@ -189,22 +190,22 @@
       handed.forEach(function (l) {
         l.exercises.forEach(function (ex) {
           var r = by[l.id + "/" + ex.id];
-          row.push(!r ? "" : r.score === null ? "to score" : fmt(r.score));
+          row.push(!r ? "" : r.score === null ? t("to score") : fmt(r.score));
         });
       });
-      var t = { auto: 0, autoMax: 0, marked: 0, markedMax: 0, toMark: 0, toMarkMax: 0, total: 0, max: 0 };
+      var tot = { auto: 0, autoMax: 0, marked: 0, markedMax: 0, toMark: 0, toMarkMax: 0, total: 0, max: 0 };
       res.forEach(function (r) {
-        t.max += r.ex.points;
-        if (r.auto) { t.auto += r.score; t.autoMax += r.ex.points; }
-        else if (r.answered && r.score !== null) { t.marked += r.score; t.markedMax += r.ex.points; }
-        else if (r.answered) { t.toMark += 1; t.toMarkMax += r.ex.points; }
-        if (r.score !== null) t.total += r.score;
+        tot.max += r.ex.points;
+        if (r.auto) { tot.auto += r.score; tot.autoMax += r.ex.points; }
+        else if (r.answered && r.score !== null) { tot.marked += r.score; tot.markedMax += r.ex.points; }
+        else if (r.answered) { tot.toMark += 1; tot.toMarkMax += r.ex.points; }
+        if (r.score !== null) tot.total += r.score;
       });
-      open += t.toMark;
-      st.total = round2(t.total); st.max = t.max;
+      open += tot.toMark;
+      st.total = round2(tot.total); st.max = tot.max;
       // The same order as grade/gradebook.py TOTALS.
-      return row.concat([fmt(round2(t.auto)), String(t.autoMax), fmt(round2(t.marked)), String(t.markedMax),
-        String(t.toMark), String(t.toMarkMax), fmt(round2(t.total)), String(t.max)]);
+      return row.concat([fmt(round2(tot.auto)), String(tot.autoMax), fmt(round2(tot.marked)), String(tot.markedMax),
+        String(tot.toMark), String(tot.toMarkMax), fmt(round2(tot.total)), String(tot.max)]);
     });
     return { header: header, rows: rows, notes: notes, students: order, open: open,
       files: order.reduce(function (n, st) { return n + Object.keys(st.files).length; }, 0) };
@@ -222,7 +223,7 @@
     Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
     return e;
   }
-  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  function nPoints(n) { return tn("%(num)s point", "%(num)s points", n); }
   function download(name, text, type) {
     var url = URL.createObjectURL(new Blob([text], { type: type }));
     var a = el("a", null, { href: url, download: name });
@@ -231,22 +232,25 @@
   }
 
   // A student's answer as text blocks, whatever the kind: strings, lists and objects of strings.
-  function answerNodes(doc, a) {
-    if (typeof a === "string") return [doc.createTextNode(a || "(empty)")];
+  // `words`: the kind's names for an answer's fields and the values of some (browser_key "words":
+  // {fields: {key: name}, values: {key: {value: name}}}); `field`: the key `a` is the value of.
+  function answerNodes(doc, a, words, field) {
+    var fields = (words && words.fields) || {}, values = (words && words.values && field && words.values[field]) || {};
+    if (typeof a === "string") return [doc.createTextNode(a ? (has(values, a) ? values[a] : a) : t("(empty)"))];
     if (Array.isArray(a)) {
       var ol = doc.createElement("ol");
-      a.forEach(function (v) { var li = doc.createElement("li"); answerNodes(doc, v).forEach(function (n) { li.appendChild(n); }); ol.appendChild(li); });
+      a.forEach(function (v) { var li = doc.createElement("li"); answerNodes(doc, v, words).forEach(function (n) { li.appendChild(n); }); ol.appendChild(li); });
       return [ol];
     }
     if (isObj(a)) {
       var keys = Object.keys(a);
-      if (keys.length === 1 && typeof a[keys[0]] !== "object") return answerNodes(doc, String(a[keys[0]]));
+      if (keys.length === 1 && typeof a[keys[0]] !== "object") return answerNodes(doc, String(a[keys[0]]), words, keys[0]);
       var ul = doc.createElement("ul");
       keys.forEach(function (k) {
         var li = doc.createElement("li"), b = doc.createElement("strong");
-        b.textContent = k.replace(/_/g, " ") + ": ";
+        b.textContent = (has(fields, k) ? fields[k] : k.replace(/_/g, " ")) + ": ";
         li.appendChild(b);
-        answerNodes(doc, a[k]).forEach(function (n) { li.appendChild(n); });
+        answerNodes(doc, a[k], words, k).forEach(function (n) { li.appendChild(n); });
         ul.appendChild(li);
       });
       return [ul];
@@ -264,52 +268,54 @@
     while (head.firstChild) head.removeChild(head.firstChild);
     var meta = doc.createElement("meta"); meta.setAttribute("charset", "utf-8"); head.appendChild(meta);
     var csp = doc.createElement("meta"); csp.setAttribute("http-equiv", "Content-Security-Policy"); csp.setAttribute("content", key.feedback.csp); head.appendChild(csp);
-    var title = "Feedback for " + st.name + ": " + key.title;
+    var title = t("Feedback for %(name)s: %(title)s", { name: st.name, title: key.title });
     add(head, "title", title);
     add(head, "style", key.feedback.css);
     var body = doc.body;
     add(body, "h1", title);
     var open = st.results.filter(function (r) { return r.answered && r.score === null; });
-    var p = add(body, "p", "Your score so far: ");
-    add(p, "strong", fmt(st.total) + " of " + plural(st.max, "point"));
-    p.appendChild(doc.createTextNode("." + (open.length ? " Your teacher has not marked " + plural(open.length, "answer") + " yet." : "")));
+    // the sentence's words around the score in bold, in the translation's order
+    var p = add(body, "p"), parts = t("Your score so far: %(score)s.").split("%(score)s");
+    p.appendChild(doc.createTextNode(parts[0]));
+    add(p, "strong", tn("%(got)s of %(num)s point", "%(got)s of %(num)s points", st.max, { got: fmt(st.total) }));
+    p.appendChild(doc.createTextNode(parts.slice(1).join("") + (open.length ? " " + tn("Your teacher has not marked %(num)s answer yet.", "Your teacher has not marked %(num)s answers yet.", open.length) : "")));
     key.lessons.forEach(function (lesson, li) {
       var res = st.results.filter(function (r) { return r.lesson === lesson; });
       if (!res.length) return;
-      add(body, "h2", "Lesson " + (li + 1) + ": " + lesson.title);
+      add(body, "h2", t("Lesson %(n)s: %(title)s", { n: li + 1, title: lesson.title }));
       res.forEach(function (r, i) {
         var sec = add(body, "section"), h = add(sec, "h3");
-        add(h, "span", (r.score === null ? "not marked yet" : fmt(r.score)) + " / " + r.ex.points, "pts");
+        add(h, "span", (r.score === null ? t("not marked yet") : fmt(r.score)) + " / " + r.ex.points, "pts");
         h.appendChild(doc.createTextNode((i + 1) + ". " + r.ex.label));
         add(sec, "p", r.ex.prompt);
-        if (!r.answered) { add(sec, "p", "You did not answer this one.", "note"); return; }
+        if (!r.answered) { add(sec, "p", t("You did not answer this one."), "note"); return; }
         if (r.auto) {
-          add(sec, "p", r.score === r.ex.points ? "Right." : r.score ? "Partly right." : "Not right.", r.score === r.ex.points ? "ok" : "no");
-          if (r.ex.why) { var k = add(sec, "div", null, "key"); add(k, "strong", "Why: "); k.appendChild(doc.createTextNode(r.ex.why)); }
+          add(sec, "p", r.score === r.ex.points ? t("Right.") : r.score ? t("Partly right.") : t("Not right."), r.score === r.ex.points ? "ok" : "no");
+          if (r.ex.why) { var k = add(sec, "div", null, "key"); add(k, "strong", t("Why:") + " "); k.appendChild(doc.createTextNode(r.ex.why)); }
           return;
         }
-        add(sec, "p").appendChild(doc.createElement("strong")).textContent = "Your answer:";
+        add(sec, "p").appendChild(doc.createElement("strong")).textContent = t("Your answer:");
         var bq = add(sec, "blockquote");
-        answerNodes(doc, r.answer).forEach(function (n) { bq.appendChild(n); });
-        if (r.score === null) { add(sec, "p", "Your teacher has not marked this answer yet.", "note"); return; }
+        answerNodes(doc, r.answer, r.ex.words).forEach(function (n) { bq.appendChild(n); });
+        if (r.score === null) { add(sec, "p", t("Your teacher has not marked this answer yet."), "note"); return; }
         var rb = r.ex.rubric, table = add(sec, "table", null, "rubric");
-        add(table, "caption", "Rubric" + (rb.max !== null ? " (up to " + plural(rb.max, "point") + ")" : "") + ": the level reached is marked ✔");
+        add(table, "caption", t("Rubric") + (rb.max !== null ? " (" + tn("up to %(num)s point", "up to %(num)s points", rb.max) + ")" : "") + t(": the level reached is marked ✔"));
         var tr = add(add(table, "thead"), "tr");
-        add(tr, "th", "Criterion");
-        rb.levels.forEach(function (lv) { add(tr, "th", lv + (rb.points ? " (" + plural(rb.points[lv], "point") + ")" : "")); });
+        add(tr, "th", t("Criterion"));
+        rb.levels.forEach(function (lv) { add(tr, "th", lv + (rb.points ? " (" + nPoints(rb.points[lv]) + ")" : "")); });
         var tb = add(table, "tbody");
         rb.criteria.forEach(function (c, ci) {
           var row = add(tb, "tr");
           add(row, "th", c);
-          rb.levels.forEach(function (lv) { var td = add(row, "td", r.mark.levels[ci] === lv ? "✔ Reached" : ""); if (r.mark.levels[ci] === lv) td.className = "reached"; });
+          rb.levels.forEach(function (lv) { var td = add(row, "td", r.mark.levels[ci] === lv ? "✔ " + t("Reached") : ""); if (r.mark.levels[ci] === lv) td.className = "reached"; });
         });
         if (r.mark.comment) {
           var cm = add(sec, "div", null, "comment");
-          add(add(cm, "p"), "strong", "Your teacher's comment:");
+          add(add(cm, "p"), "strong", t("Your teacher's comment:"));
           r.mark.comment.split("\n").forEach(function (line) { add(cm, "p", line); });
         }
-        if (r.ex.model) { var mk = add(sec, "div", null, "key"); add(add(mk, "p"), "strong", "A model answer:"); add(mk, "p", r.ex.model); }
-        if (r.ex.why) { var wk = add(sec, "div", null, "key"); add(wk, "strong", "Why: "); wk.appendChild(doc.createTextNode(r.ex.why)); }
+        if (r.ex.model) { var mk = add(sec, "div", null, "key"); add(add(mk, "p"), "strong", t("A model answer:")); add(mk, "p", r.ex.model); }
+        if (r.ex.why) { var wk = add(sec, "div", null, "key"); add(wk, "strong", t("Why:") + " "); wk.appendChild(doc.createTextNode(r.ex.why)); }
       });
     });
     return "<!doctype html>" + doc.documentElement.outerHTML + "\n";
@@ -327,14 +333,14 @@
     var feedbackEl = document.getElementById("cf-grader-feedback");
     var csv = "", records = [], g = null, fileProblems = [], fileNotes = [];
     var STORE = "casefile:" + key.pack + ":marks", marks = {};
-    try { var saved = JSON.parse(localStorage.getItem(STORE) || "null"); if (saved) mergeMarks(marks, checkMarks(key, "saved marks", saved).marks); } catch (e) { /* none yet */ }
+    try { var saved = JSON.parse(localStorage.getItem(STORE) || "null"); if (saved) mergeMarks(marks, checkMarks(key, t("saved marks"), saved).marks); } catch (e) { /* none yet */ }
     function store() { try { localStorage.setItem(STORE, marksFile(key, marks)); } catch (e) { /* the download still works */ } }
     marksSave.disabled = !Object.keys(marks).length;
 
     function showProblems() {
       problemsEl.textContent = "";
       if (!fileProblems.length) return;
-      problemsEl.appendChild(el("p", "Not graded (" + plural(fileProblems.length, "problem") + "):", { "class": "cf-grader-problems-title" }));
+      problemsEl.appendChild(el("p", tn("Not graded (%(num)s problem):", "Not graded (%(num)s problems):", fileProblems.length), { "class": "cf-grader-problems-title" }));
       var ul = el("ul");
       fileProblems.forEach(function (p) { ul.appendChild(el("li", p)); });
       problemsEl.appendChild(ul);
@@ -345,7 +351,7 @@
       tableEl.textContent = "";
       if (!records.length) {
         csv = ""; button.disabled = true; g = null;
-        summaryEl.textContent = "Nothing could be graded.";
+        summaryEl.textContent = t("Nothing could be graded.");
         feedbackEl.textContent = "";
         return;
       }
@@ -353,11 +359,13 @@
       csv = toCsv(g.header, g.rows);
       button.disabled = false;
       var notes = g.notes.concat(fileNotes);
-      summaryEl.textContent = "Graded " + plural(g.files, "file") + " for " + plural(g.rows.length, "student") + "." +
-        (g.open ? " " + plural(g.open, "open answer") + " to score." : "") + (notes.length ? " Note: " + notes.join("; ") : "");
+      summaryEl.textContent = tn("Graded %(num)s file", "Graded %(num)s files", g.files) + " " +
+        tn("for %(num)s student.", "for %(num)s students.", g.rows.length) +
+        (g.open ? " " + tn("%(num)s open answer to score.", "%(num)s open answers to score.", g.open) : "") +
+        (notes.length ? " " + t("Note: %(notes)s", { notes: notes.join("; ") }) : "");
       // Material lets a wide table scroll sideways: it takes focus so the keyboard can scroll it.
       var wrap = el("div", null, { "class": "cf-grader-scroll" });
-      var table = el("table", null, { tabindex: "0", "aria-label": "Scores per student and exercise (as in gradebook.csv)" });
+      var table = el("table", null, { tabindex: "0", "aria-label": t("Scores per student and exercise (as in gradebook.csv)") });
       var thead = el("thead"), tr = el("tr"), tbody = el("tbody");
       g.header.forEach(function (h) { tr.appendChild(el("th", h, { scope: "col", "class": "cf-nowrap" })); });
       thead.appendChild(tr);
@@ -371,11 +379,12 @@
         var st = g.students.filter(function (s) { return nameKey(s.name) === box.dataset.student; })[0];
         var r = st && st.results.filter(function (x) { return x.lesson.id === box.dataset.lesson && x.ex.id === box.dataset.exercise; })[0];
         var out = box.querySelector(".cf-mark-score");
-        if (r && out) out.textContent = r.score === null ? "Score: not marked yet (" + r.ex.points + " points)" : "Score: " + fmt(r.score) + " / " + r.ex.points;
+        if (r && out) out.textContent = r.score === null ? tn("Score: not marked yet (%(num)s point)", "Score: not marked yet (%(num)s points)", r.ex.points)
+          : t("Score: %(score)s / %(points)s", { score: fmt(r.score), points: r.ex.points });
       });
       feedbackEl.textContent = "";
       g.students.forEach(function (st) {
-        var b = el("button", "Feedback for " + st.name, { type: "button", "class": "md-button" });
+        var b = el("button", t("Feedback for %(name)s", { name: st.name }), { type: "button", "class": "md-button" });
         b.addEventListener("click", function () { download("feedback-" + cf.slug(st.name) + ".html", feedbackHtml(key, st), "text/html;charset=utf-8"); });
         feedbackEl.appendChild(b);
         feedbackEl.appendChild(document.createTextNode(" "));
@@ -396,7 +405,7 @@
           box.appendChild(el("legend", st.name + ": " + r.lesson.id + " / " + r.ex.id + " (" + r.ex.label + ")"));
           box.appendChild(el("p", r.ex.prompt, { "class": "cf-mark-prompt" }));
           var bq = el("blockquote", null, { "class": "cf-mark-answer" });
-          answerNodes(document, r.answer).forEach(function (x) { bq.appendChild(x); });
+          answerNodes(document, r.answer, r.ex.words).forEach(function (x) { bq.appendChild(x); });
           box.appendChild(bq);
           function current() {
             return marks[id] || { student: nameKey(st.name), lesson: r.lesson.id, lesson_version: r.lesson.version, exercise: r.ex.id,
@@ -412,14 +421,14 @@
               if (marks[id] && marks[id].levels[ci] === lv) radio.checked = true;
               radio.addEventListener("change", function () { var m = current(); m.levels = m.levels.slice(); m.levels[ci] = lv; changed(m); });
               label.appendChild(radio);
-              label.appendChild(document.createTextNode(" " + lv + (rb.points ? " (" + plural(rb.points[lv], "point") + ")" : "")));
+              label.appendChild(document.createTextNode(" " + lv + (rb.points ? " (" + nPoints(rb.points[lv]) + ")" : "")));
               group.appendChild(label);
               group.appendChild(document.createTextNode(" "));
             });
             box.appendChild(group);
           });
           if (rb.max === null) {
-            var pl = el("label", "Points (0 to " + r.ex.points + ") ", { "for": uid + "-points" });
+            var pl = el("label", t("Points (0 to %(max)s)", { max: r.ex.points }) + " ", { "for": uid + "-points" });
             var num = el("input", null, { type: "number", id: uid + "-points", min: "0", max: String(r.ex.points), step: "0.5" });
             if (marks[id] && marks[id].points !== null) num.value = String(marks[id].points);
             num.addEventListener("change", function () {
@@ -429,7 +438,7 @@
             pl.appendChild(num);
             box.appendChild(el("p")).appendChild(pl);
           }
-          var cl = el("label", "Comment for the student", { "for": uid + "-comment" });
+          var cl = el("label", t("Comment for the student"), { "for": uid + "-comment" });
           var ta = el("textarea", null, { id: uid + "-comment", rows: "3", "class": "cf-mark-comment" });
           ta.value = marks[id] ? marks[id].comment : "";
           ta.addEventListener("change", function () { var m = current(); m.comment = ta.value; changed(m); });
@@ -439,17 +448,17 @@
           markingEl.appendChild(box);
         });
       });
-      if (n) markingEl.insertBefore(el("h2", "Mark the open answers (" + n + ")"), markingEl.firstChild);
+      if (n) markingEl.insertBefore(el("h2", tn("Mark the open answer (%(num)s)", "Mark the open answers (%(num)s)", n)), markingEl.firstChild);
     }
 
     function readAll(files) {
       return Promise.all(files.map(function (f) {
-        return f.text().then(function (t) {
+        return f.text().then(function (text) {
           var data = null;
-          try { data = JSON.parse(t.replace(/^\ufeff/, "")); } catch (e) { /* readFile says why */ }
+          try { data = JSON.parse(text.replace(/^\ufeff/, "")); } catch (e) { /* readFile says why */ }
           if (isObj(data) && data.format === key.marks_format) return { marksFile: checkMarks(key, f.name, data) };
-          return readFile(key, f.name, t);
-        }, function () { return [f.name + ": cannot be read; check the file"]; });
+          return readFile(key, f.name, text);
+        }, function () { return [t("%(file)s: cannot be read; check the file", { file: f.name })]; });
       }));
     }
     function takeMarks(list) {
@@ -462,7 +471,7 @@
 
     input.addEventListener("change", function () {
       var files = Array.prototype.slice.call(input.files || []);
-      summaryEl.textContent = "Reading " + plural(files.length, "file") + "…";
+      summaryEl.textContent = tn("Reading %(num)s file…", "Reading %(num)s files…", files.length);
       readAll(files).then(function (results) {
         var problems = [], recs = [], mk = [];
         results.forEach(function (r) { if (Array.isArray(r)) problems = problems.concat(r); else if (r.marksFile) mk.push(r.marksFile); else recs.push(r); });
@@ -479,9 +488,9 @@
       var files = Array.prototype.slice.call(marksLoad.files || []);
       readAll(files).then(function (results) {
         var mk = [];
-        results.forEach(function (r) { if (r && r.marksFile) mk.push(r.marksFile); else fileProblems.push((Array.isArray(r) ? r[0] : "") || "not a marks file"); });
+        results.forEach(function (r) { if (r && r.marksFile) mk.push(r.marksFile); else fileProblems.push((Array.isArray(r) ? r[0] : "") || t("not a marks file")); });
         takeMarks(mk);
-        fileNotes = mk.length ? ["loaded " + plural(mk.reduce(function (n, m) { return n + m.marks.length; }, 0), "mark")] : [];
+        fileNotes = mk.length ? [tn("loaded %(num)s mark", "loaded %(num)s marks", mk.reduce(function (n, m) { return n + m.marks.length; }, 0))] : [];
         showProblems();
         refresh();
         buildMarking();

@@ -215,7 +215,7 @@ def _write(pack: model.Pack, out: Path, ordered: list[Student], names: list[str]
     if names:
         missing = {lid: [n for n in names if lid not in students[name_key(n)].files] for lid in lessons}
         missing_file = out / "not-handed-in.csv"
-        missing_file.write_bytes(missing_csv([ls for ls in pack.lessons if ls.id in missing], missing).encode("utf-8"))
+        missing_file.write_bytes(missing_csv([ls for ls in pack.lessons if ls.id in missing], missing, pack.info.language).encode("utf-8"))
     else:
         (out / "not-handed-in.csv").unlink(missing_ok=True)
     reports_dir, feedback_dir = out / "reports", out / "feedback"

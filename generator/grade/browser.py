@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import model
+from .. import i18n, model
 from ..render import content_version
 from ..text import to_plain
 from .gradebook import TOTALS, gradebook_header
@@ -22,16 +22,22 @@ def rubric_key(r: Any) -> dict[str, Any]:
 
 
 def browser_key(pack: model.Pack) -> dict[str, Any]:
+    with i18n.using(pack.info.language):  # the kinds' words in it (labels, field names)
+        return _browser_key(pack)
+
+
+def _browser_key(pack: model.Pack) -> dict[str, Any]:
     """What the teacher "Check answers" page needs to score files exactly as `grade` does.
     Teacher edition only: it holds every key. Each exercise: id, type, points, auto (scored by
     kind.js) and the kind's own part (`Kind.browser_key`); for the marks and the feedback files:
     label, prompt, explanation and model answer as plain text, the rubric (`rubric_key`)."""
     lessons = []
+    label = i18n.translations(pack.info.language).gettext  # a kind's label, in the pack's language
     for lesson in pack.lessons:
         paras = {ref: p.text or "" for ref, p in pack.lesson_paragraphs(lesson).items()}
         exs = []
         for ex in lesson.exercises:
-            e: dict[str, Any] = {"id": ex.id, "type": ex.type, "points": ex.points, "label": ex.kind.label_for(ex),
+            e: dict[str, Any] = {"id": ex.id, "type": ex.type, "points": ex.points, "label": label(ex.kind.label_for(ex)),
                                  "prompt": to_plain(ex.prompt), "why": to_plain(ex.explanation) if ex.explanation else ""}
             r = getattr(ex, "rubric", None)
             if not ex.kind.auto_graded and r is not None:

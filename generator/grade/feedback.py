@@ -7,7 +7,7 @@ no script, only its own <style>)."""
 
 from __future__ import annotations
 
-from .. import model
+from .. import i18n, model
 from ..text import to_plain
 from .report import env
 from .score import Student
@@ -16,8 +16,10 @@ from .score import Student
 def feedback_html(pack: model.Pack, st: Student) -> str:
     opens = st.open_answers
     quotes = {c.id: c.quote for c in pack.claims}
-    return env().get_template("feedback.html.j2").render(
-        pack=pack, st=st, title=f"Feedback for {st.name}: {to_plain(pack.info.title)}", opens=opens,
+    lang = i18n.resolve(pack.info.language)
+    title = i18n.translations(lang).gettext("Feedback for %(name)s: %(title)s") % {"name": st.name, "title": to_plain(pack.info.title)}
+    return env(lang).get_template("feedback.html.j2").render(
+        pack=pack, st=st, title=title, opens=opens,
         open_points=sum(r.ex.points for r in opens), claim_quote=lambda cid: quotes.get(cid, cid), show_key=False) + "\n"
 
 

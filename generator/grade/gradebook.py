@@ -22,6 +22,7 @@ from .score import Student, columns, fmt
 
 # Column headers and the open-answer cell are words: in the pack's language (English ids here).
 STUDENT, TO_SCORE = N_("Student"), N_("to score")
+MISSING_HEADER = [N_("Lesson"), N_("Title"), N_("Student")]  # not-handed-in.csv
 
 
 def _t(pack: model.Pack, message: str) -> str:
@@ -116,11 +117,12 @@ def gradebook_csv(pack: model.Pack, students: list[Student], lessons: list[str] 
     return "\ufeff" + buf.getvalue()
 
 
-def missing_csv(lessons: list[model.Lesson], missing: dict[str, list[str]]) -> str:
-    """Who on the class list has not handed in each lesson: Lesson, Title, Student (one row each)."""
+def missing_csv(lessons: list[model.Lesson], missing: dict[str, list[str]], language: str = i18n.SOURCE_LANGUAGE) -> str:
+    """Who on the class list has not handed in each lesson: Lesson, Title, Student (one row each;
+    the headers in the pack's `language`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["Lesson", "Title", "Student"])
+    w.writerow([i18n.translations(language).gettext(h) for h in MISSING_HEADER])
     for lesson in lessons:
         for name in missing.get(lesson.id, []):
             w.writerow([lesson.id, csv_cell(to_plain(lesson.title)), csv_cell(name)])

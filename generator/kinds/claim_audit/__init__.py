@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ...i18n import N_
+from ...i18n import N_, _
 from ...fields import Confidence, Id, Strict, Text, teacher
 from ..base import ExerciseBase, Kind, Rubric
 
@@ -50,7 +50,10 @@ class ClaimAudit(Kind):
         return out
 
     def browser_key(self, ex: Any, paragraphs: dict[str, str]) -> dict[str, Any]:
-        return {"claims": list(ex.claims)}
+        # the words the Check answers page shows for the fields and confidences of an answer
+        words = {"fields": {k: _(label) for k, label in AUDIT_FIELDS},
+                 "values": {"confidence": {"high": _("High"), "medium": _("Medium"), "low": _("Low"), "unverified": _("Can't tell yet")}}}
+        return {"claims": list(ex.claims), "words": words}
 
     def shape_problems(self, ex: Any, a: Any) -> list[str]:
         if not (isinstance(a, dict) and all(isinstance(v, dict) for v in a.values())):

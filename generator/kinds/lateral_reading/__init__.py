@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ...i18n import N_
+from ...i18n import N_, _
 from ...fields import Text, teacher
 from ..base import ExerciseBase, Kind, Rubric, strs
 
@@ -26,6 +26,10 @@ class LateralReading(Kind):
     name = "lateral_reading"
     model = LateralReadingExercise
     label = N_("Lateral reading")
+
+    def browser_key(self, ex: Any, paragraphs: dict[str, str]) -> dict[str, Any]:
+        # the word the Check answers page shows for the answer's one field
+        return {"words": {"fields": {"steps": _("Notes, step by step")}}}
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
         return ctx.rubric(ex.rubric, ex.id)
