@@ -354,7 +354,7 @@ def test_german_pages_say_so(german_site: Path) -> None:
     guide = (german_site / "teacher" / "teacher" / "guide" / "01-freibad.html").read_text(encoding="utf-8")
     assert "Lösungsschlüssel" in guide and "Leitfaden: Wer sagt was?" in guide
     guide2 = (german_site / "teacher" / "teacher" / "guide" / "02-pruefen.html").read_text(encoding="utf-8")
-    assert "Inhalte, die Vorbereitung brauchen:</strong> Verschwörungserzählungen." in guide2
+    assert "Sensible Inhalte:</strong> Verschwörungserzählungen." in guide2
     key = subprocess.run(["pdftotext", str(german_site / "handouts" / "teacher" / "02-pruefen-key.pdf"), "-"],
                          capture_output=True, text=True, check=True).stdout
     assert "Verschwörungserzählungen" in re.sub(r"\s+", " ", key) and "LEKTION 2 VON 2" in key and "Bewertungsraster" in key
