@@ -82,6 +82,14 @@ class LintOptions(Strict):
         "leave out to skip the re-check lint.")
 
 
+class ExerciseDefaults(Strict):
+    """What every exercise of the pack does unless it says otherwise."""
+
+    shuffle: bool = Field(False, description="Start options, items and match sides in a shuffled order: each "
+                          "student's own on the site, one per version on paper (casefile handouts --versions N). "
+                          "An exercise's own shuffle: wins; highlight exercises never shuffle.")
+
+
 class SensitivityTopic(str, Enum):
     violence = "violence"
     terrorism = "terrorism"
@@ -124,6 +132,7 @@ class PackInfo(Strict):
     site: SiteOptions = SiteOptions()
     workshop: Workshop | None = None
     lints: LintOptions = LintOptions()
+    exercises: ExerciseDefaults = ExerciseDefaults()
 
 
 # ---------------------------------------------------------------- sources

@@ -35,6 +35,7 @@ class Choice(Kind):
     model = ChoiceExercise
     label = "Choose one"
     auto_graded = True
+    shuffles = ("options",)
 
     def label_for(self, ex: Any) -> str:
         return "Choose all that apply" if ex.multiple else self.label

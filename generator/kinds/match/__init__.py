@@ -28,6 +28,7 @@ class Match(Kind):
     model = MatchExercise
     label = "Match"
     auto_graded = True
+    shuffles = ("left", "right")
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
         name = ex.id

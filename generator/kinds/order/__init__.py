@@ -25,7 +25,11 @@ class Order(Kind):
     model = OrderExercise
     label = "Put in order"
     auto_graded = True
+    shuffles = ("items",)
     ordered = True
+
+    def shuffle_avoid(self, ex: Any, field: str) -> list[list[str]]:
+        return [list(ex.answer)] if ex.answer else []
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
         out = ctx.unique_ids(ex.items, "items", "item")
