@@ -91,14 +91,15 @@ def _copy_handouts(handouts_dir: Path, site_dir: Path, links: dict[str, str], ed
     return errors
 
 
-def _make_handouts(pack: model.Pack, handouts_dir: Path, *, paper: str, docs_dir: Path, quiet: bool) -> list[str]:
+def _make_handouts(pack: model.Pack, handouts_dir: Path, *, paper: str, docs_dir: Path, quiet: bool,
+                   versions: int = 1) -> list[str]:
     """Make the handout PDFs; returns error messages instead of raising, so they are reported
     together with the editions' own."""
     from .errors import PackError
     from .handouts import build_handouts
 
     try:
-        build_handouts(pack, handouts_dir, paper=paper, docs_dir=docs_dir, quiet=quiet, jobs=HANDOUT_JOBS)
+        build_handouts(pack, handouts_dir, paper=paper, docs_dir=docs_dir, quiet=quiet, jobs=HANDOUT_JOBS, versions=versions)
     except PackError as e:
         return [str(p) for p in e.problems]
     except BuildError as e:
@@ -127,7 +128,7 @@ def _swap(tmp: Path, out: Path, parts: list[str]) -> None:
 
 def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS, handouts: bool = True,
           exports: bool = True, config_file: Path = Path("mkdocs.yml"), paper: str | None = None,
-          quiet: bool = False, echo: Echo = print, loaded: Loaded | None = None) -> BuildResult:
+          quiet: bool = False, echo: Echo = print, loaded: Loaded | None = None, versions: int = 1) -> BuildResult:
     # PackError propagates before anything is touched (the loader also checks the workshop guide is in docs/)
     loaded = loaded or load_pack(lessons, docs_dir=config_file.parent / "docs")
     pack = loaded.pack
@@ -166,7 +167,7 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
                 futures = [pool.submit(_edition_job, *job) for job in jobs]
                 if handouts_dir is not None:
                     errors += _make_handouts(pack, handouts_dir, paper=paper or pack.info.site.paper,
-                                             docs_dir=config_file.parent / "docs", quiet=quiet)
+                                             docs_dir=config_file.parent / "docs", quiet=quiet, versions=versions)
                 export_notes = run_exports()  # this process is free again while the editions finish
                 outputs = []
                 for edition, future in zip(editions, futures):
