@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .. import shuffle
 from . import common
 from .common import Question, Selection
 
@@ -66,7 +67,7 @@ def _question(pack, q: Question) -> etree._Element:
     if kind == "multichoice":
         c = q.choice_view()  # the choice kind itself; true_false: its statements; highlight: phrases
         _value(qel, "single", "false" if c.multiple else "true")
-        _value(qel, "shuffleanswers", "false")
+        _value(qel, "shuffleanswers", "true" if shuffle.wanted(pack.info, ex) else "false")
         _value(qel, "answernumbering", "abc")
         _value(qel, "showstandardinstruction", 0)
         _combined_feedback(qel)
