@@ -55,7 +55,7 @@ def test_shuffle_on_a_highlight_exercise_is_reported(tmp_path: Path) -> None:
     with pytest.raises(PackError) as e:
         _pack(tmp_path, edit=("  - id: b-highlight\n", "  - id: b-highlight\n    shuffle: true\n"))
     msgs = [str(p) for p in e.value.problems]
-    assert len(msgs) == 1 and "01-basics.yml:" in msgs[0] and "highlight exercises keep the order" in msgs[0], msgs
+    assert len(msgs) == 1 and "01-basics.yml:" in msgs[0] and "highlight exercises are never shuffled" in msgs[0], msgs
 
 
 def test_draws_are_deterministic_fisher_yates() -> None:
