@@ -15,7 +15,7 @@ ORDER_AS_MATCHING_HINT = "<p>Give each item its position in the correct order.</
 
 class OrderExercise(ExerciseBase):
     type: Literal["order"]
-    items: list[OrderItem] = Field(min_length=2, description="Items in the order students first see them.")
+    items: list[OrderItem] = Field(min_length=2, description="Items in the order students first see them (unless the exercise shuffles; never in the answer's order).")
     answer: list[Id] = teacher(..., description="Item ids in the correct order.")
     why: Text = teacher(...)
 
