@@ -166,6 +166,10 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
             with ProcessPoolExecutor(max_workers=min(2, len(jobs))) as pool:
                 futures = [pool.submit(_edition_job, *job) for job in jobs]
                 if handouts_dir is not None:
+                    from .shuffle import versions_note
+
+                    if (note := versions_note(pack, versions)) and not quiet:
+                        echo(note)
                     errors += _make_handouts(pack, handouts_dir, paper=paper or pack.info.site.paper,
                                              docs_dir=config_file.parent / "docs", quiet=quiet, versions=versions)
                 export_notes = run_exports()  # this process is free again while the editions finish

@@ -196,6 +196,10 @@ def handouts(lessons: Path, out: Path, paper: str | None, versions: int, quiet: 
                              versions=versions)
     except (HandoutError, KindError) as e:
         raise click.ClickException(str(e)) from None
+    from .shuffle import versions_note
+
+    if (note := versions_note(pack, versions)) and not quiet:
+        click.echo(note, err=True)
     n_student = sum(1 for p in made if p.parent.name == "student")
     click.echo(f"Wrote {len(made)} PDFs to {out}/: {n_student} in student/ (worksheets, article: safe to hand out), "
                f"{len(made) - n_student} in teacher/ (keys, annotated article, guide: keep private).")

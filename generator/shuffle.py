@@ -121,6 +121,14 @@ def version(pack: model.Pack, letter: str) -> model.Pack:
     return pack.model_copy(update={"lessons": lessons})
 
 
+def versions_note(pack: model.Pack, versions: int) -> str | None:
+    """What to tell a teacher who asked for versions of a pack in which nothing shuffles."""
+    if versions > 1 and not any(wanted(pack.info, ex) for lesson in pack.lessons for ex in lesson.exercises):
+        return (f"note: no exercise shuffles, so versions A to {VERSION_LETTERS[versions - 1]} differ only in their "
+                "letter; set exercises: {shuffle: true} in pack.yml, or shuffle: true on an exercise")
+    return None
+
+
 def letters(n: int) -> list[str]:
     """The first n version letters (A, B, …)."""
     if not 1 <= n <= MAX_VERSIONS:
@@ -156,4 +164,4 @@ def start_orders(pack: model.Pack, lesson_id: str, ex: Any) -> dict[str, list[li
 
 
 __all__ = ["MAX_VERSIONS", "VERSION_LETTERS", "letters", "mulberry32", "permutation", "seed_of", "shuffle_exercise",
-           "shuffled_ids", "start_orders", "version", "wanted"]
+           "shuffled_ids", "start_orders", "version", "versions_note", "wanted"]
