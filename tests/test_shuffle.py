@@ -160,3 +160,14 @@ def test_default_pack_shuffles_where_it_gives_nothing_away() -> None:
     assert pack.info.exercises.shuffle
     kinds = {e.type for l in pack.lessons for e in l.exercises if shuffle.wanted(pack.info, e)}
     assert kinds == {"choice", "classify", "order", "match"}
+
+
+def test_versions_option_is_bounded_on_both_commands() -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    for cmd in ("handouts", "build"):
+        r = CliRunner().invoke(main, [cmd, "--lessons", str(FIXTURE_PACK), "--versions", "27"])
+        assert r.exit_code == 2 and "27 is not in the range 1<=x<=26" in r.output, (cmd, r.output)
+        assert "--versions N" in CliRunner().invoke(main, [cmd, "--help"]).output
