@@ -21,7 +21,7 @@ both on the same seeds). A list a kind must never start in (an order exercise's 
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from . import model
 
@@ -58,18 +58,27 @@ def permutation(n: int, *seed: str) -> list[int]:
     return order
 
 
-def shuffled_ids(ids: list[str], seed: tuple[str, ...], avoid: list[list[str]] = (), prefer_not: list[list[str]] = ()) -> list[str]:  # type: ignore[assignment]
+def shuffled_ids(ids: list[str], seed: tuple[str, ...], avoid: Sequence[list[str]] = (),
+                 prefer_not: Sequence[list[str]] = ()) -> list[str]:
     """`ids` in a shuffled order that is none of `avoid` (never) and, where there are enough
-    orders, none of `prefer_not` either. Deterministic from `seed`."""
+    orders, none of `prefer_not` either: draw k is permutation(*seed, k), the first that fits
+    wins (24 draws, then a rotation of the first). Deterministic from `seed`."""
     hard = {tuple(a) for a in avoid}
     soft = hard | {tuple(p) for p in prefer_not}
-    draws = [[ids[i] for i in permutation(len(ids), *seed, str(k))] for k in range(24)]
+    draws: list[list[str]] = []
+
+    def draw(k: int) -> list[str]:
+        while len(draws) <= k:
+            draws.append([ids[i] for i in permutation(len(ids), *seed, str(len(draws)))])
+        return draws[k]
+
     for banned in (soft, hard):
-        for d in draws:
-            if tuple(d) not in banned:
-                return d
+        for k in range(24):
+            if tuple(draw(k)) not in banned:
+                return draw(k)
+    first = draw(0)
     for r in range(1, len(ids)):  # a rotation is a different order (ids are unique)
-        d = draws[0][r:] + draws[0][:r]
+        d = first[r:] + first[:r]
         if tuple(d) not in hard:
             return d
     return list(ids)
@@ -89,7 +98,7 @@ def _reorder(items: list[Any], order: list[str]) -> list[Any]:
     return [by_id[i] for i in order]
 
 
-def shuffle_exercise(ex: Any, seed: tuple[str, ...], earlier: list[Any] = ()) -> Any:  # type: ignore[assignment]
+def shuffle_exercise(ex: Any, seed: tuple[str, ...], earlier: Sequence[Any] = ()) -> Any:
     """A copy of `ex` with each of its kind's shuffled lists reordered; `earlier`: the same
     exercise in the versions before (and as written), whose orders are avoided where possible."""
     update = {}
