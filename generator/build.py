@@ -11,12 +11,14 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from . import model
+from .docs_pages import inert_markdown, pack_pages_dir
 from .edition import EDITIONS, Edition
 from .errors import display_path
 from .epoch import content_epoch, ensure_epoch  # noqa: F401 - part of this module's API
@@ -92,14 +94,15 @@ def _copy_handouts(handouts_dir: Path, site_dir: Path, links: dict[str, str], ed
 
 
 def _make_handouts(pack: model.Pack, handouts_dir: Path, *, paper: str, docs_dir: Path, quiet: bool,
-                   versions: int = 1) -> list[str]:
+                   pages_dir: Path | None = None, versions: int = 1) -> list[str]:
     """Make the handout PDFs; returns error messages instead of raising, so they are reported
     together with the editions' own."""
     from .errors import PackError
     from .handouts import build_handouts
 
     try:
-        build_handouts(pack, handouts_dir, paper=paper, docs_dir=docs_dir, quiet=quiet, jobs=HANDOUT_JOBS, versions=versions)
+        build_handouts(pack, handouts_dir, paper=paper, docs_dir=docs_dir, quiet=quiet, jobs=HANDOUT_JOBS,
+                       pages_dir=pages_dir, versions=versions)
     except PackError as e:
         return [str(p) for p in e.problems]
     except BuildError as e:
@@ -171,7 +174,8 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
                     if (note := versions_note(pack, versions)) and not quiet:
                         echo(note)
                     errors += _make_handouts(pack, handouts_dir, paper=paper or pack.info.site.paper,
-                                             docs_dir=config_file.parent / "docs", quiet=quiet, versions=versions)
+                                             docs_dir=config_file.parent / "docs", quiet=quiet,
+                                             pages_dir=pack_pages_dir(lessons), versions=versions)
                 export_notes = run_exports()  # this process is free again while the editions finish
                 outputs = []
                 for edition, future in zip(editions, futures):
@@ -189,7 +193,10 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
         if not errors:  # nothing teacher-only may reach a public edition: checked before anything is swapped in
             from .leak_guard import check as leak_check
 
-            errors += leak_check(loaded, tmp, out, docs_dir=config_file.parent / "docs")
+            cpu = time.process_time()
+            errors += leak_check(loaded, tmp, out, docs_dir=config_file.parent / "docs", pages_dir=pack_pages_dir(lessons))
+            if not quiet:  # bench/run.py reads this line
+                echo(f"Leak guard: checked the public files for teacher-only text in {time.process_time() - cpu:.2f} CPU-s")
         if errors:
             raise BuildError(list(dict.fromkeys(errors)))  # a docs page's mistake is found by both editions
         if handouts_dir is not None:
@@ -205,11 +212,12 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
 
 
 def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tuple[Edition, ...] = EDITIONS,
-                   handouts: Path | None = None) -> list[Path]:
+                   handouts: Path | None = None, lessons: Path | None = None) -> list[Path]:
     """`--markdown-out`: the generated pages, the visible hand-written pages and a ready mkdocs.yml,
     per edition, for any engine that reads MkDocs projects (no casefile plugin needed). The same
     site.edition_site the plugin hands to MkDocs, written out. `handouts`: a folder of made PDFs
-    (site/handouts); the pages link those the edition may have, copied in."""
+    (site/handouts); the pages link those the edition may have, copied in. `lessons`: the pack
+    folder, whose own pages (lessons/pages/) are written next to the docs/ ones."""
     from ruamel.yaml import YAML
 
     from .site import available_handouts, edition_site, merge
@@ -219,7 +227,8 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
     written = []
     docs_src = config_file.parent / "docs"
     for edition in editions:
-        site = edition_site(loaded.pack, edition, docs_src, available_handouts(loaded.pack, handouts, later=False))
+        site = edition_site(loaded.pack, edition, docs_src, available_handouts(loaded.pack, handouts, later=False),
+                            pages_dir=pack_pages_dir(lessons))
         root = dest / edition
         if root.exists():
             shutil.rmtree(root)
@@ -231,6 +240,9 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
                 if f.is_file() and rel not in site.hidden_docs:
                     (docs / rel).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(f, docs / rel)
+        for uri, path in site.pack_pages.items():  # a pack's pages, their raw HTML made text (no plugin to clean it)
+            (docs / uri).parent.mkdir(parents=True, exist_ok=True)
+            (docs / uri).write_bytes(inert_markdown(path.read_bytes().decode("utf-8", "replace")).encode("utf-8"))
         for page in site.pages:
             (docs / page.uri).parent.mkdir(parents=True, exist_ok=True)
             (docs / page.uri).write_text(page.markdown, encoding="utf-8")

@@ -81,6 +81,14 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
                                      f"{did_you_mean(pack.info.main_source, src_by_id)}; sources are {', '.join(sorted(src_by_id))}"))
 
     def para(src: model.Source | None, pid: str, f: "YamlFile", path: tuple[Any, ...]) -> model.Paragraph | None:
+        """The paragraph `pid` (p3: of `src`; ID:p3: of source ID), or None after reporting it."""
+        named, pid = model.split_ref(pid)
+        if named is not None:
+            src = src_by_id.get(named)
+            if src is None:
+                out.append(f.problem(path, f"unknown source '{named}' in paragraph '{named}:{pid}'{did_you_mean(named, src_by_id)}; "
+                                           f"sources are {', '.join(sorted(src_by_id))}"))
+                return None
         if src is None:
             return None
         for p in src.paragraphs:
@@ -89,10 +97,15 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
         out.append(f.problem(path, f"paragraph '{pid}' does not exist in source '{src.id}' (it has p{src.paragraphs[0].id[1:]} to {src.paragraphs[-1].id})"))
         return None
 
+    def of_source(p: model.Paragraph) -> str:
+        """ " of source 'ID'" when the pack has several sources."""
+        return f" of source '{p.source_id}'" if len(pack.sources) > 1 else ""
+
     def check_quote(src: model.Source | None, pid: str, quote: str, f: "YamlFile", path: tuple[Any, ...], what: str) -> None:
         p = para(src, pid, f, path[:-1] + ("paragraph",) if path[-1] == "quote" else path)
-        if p and not quote_in(quote, p.text):
-            out.append(f.problem(path, f"{what} is not in paragraph '{pid}' word for word; copy the exact words from the source"))
+        if p and not quote_in(quote, p.text or ""):
+            out.append(f.problem(path, f"{what} is not in paragraph '{pid}'{of_source(p)} word for word; "
+                                       "copy the exact words from the source"))
 
     def inline_quotes(obj: Any, f: "YamlFile", path: tuple[Any, ...], default_src: model.Source | None) -> None:
         """Check every [[p12|words]] quote in any text field of obj."""
@@ -103,8 +116,9 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
                     out.append(f.problem(path, f"unknown source '{m['src']}' in quote [[{m.group(0)[2:-2]}]]"))
                     continue
                 p = para(src, m["para"], f, path)
-                if p and not quote_in(m["text"], p.text):
-                    out.append(f.problem(path, f"quote \"{m['text'][:50]}\" is not in paragraph '{m['para']}' word for word; copy the exact words from the source"))
+                if p and not quote_in(m["text"], p.text or ""):
+                    out.append(f.problem(path, f"quote \"{m['text'][:50]}\" is not in paragraph '{m['para']}'{of_source(p)} "
+                                               "word for word; copy the exact words from the source"))
             if "[[" in INLINE_QUOTE.sub("", obj):
                 out.append(f.problem(path, "a quote starts with [[ but is not in the form [[p12|exact words]]; "
                                            "check the paragraph id, the | and the closing ]]"))
@@ -153,7 +167,14 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
     seen_ex: set[str] = set()
     for lesson in pack.lessons:
         f = files[origin[("lesson", lesson.id)]]
-        src = source_for(lesson.source, f, ("source",) if lesson.source else ("id",))
+        own = lesson.source or (lesson.sources[0] if lesson.sources else None)
+        src = source_for(own, f, ("source",) if lesson.source else ("sources", 0) if lesson.sources else ("id",))
+        for j, sid in enumerate(lesson.sources):
+            if sid not in src_by_id:
+                if lesson.source or j:
+                    source_for(sid, f, ("sources", j))
+            elif sid in lesson.sources[:j]:
+                out.append(f.problem(("sources", j), f"source '{sid}' is listed twice; keep one"))
         for j, tid in enumerate(lesson.vocabulary):
             if tid not in term_ids:
                 out.append(f.problem(("vocabulary", j), f"vocabulary '{tid}' is not in glossary.yml{did_you_mean(tid, term_ids)}; add the term there or fix the id"))
@@ -207,6 +228,21 @@ def link_problems(loaded: "Loaded") -> list[Problem]:
                         shown = target if len(target) <= 40 else target[:37] + "..."
                         out.append(f.problem(path, f"link '{shown}' may only be an http://, https://, mailto: or "
                                                    "relative address (the page would drop it); fix or remove the link"))
+    return out
+
+
+def page_link_problems(shown: str, text: str) -> list[Problem]:
+    """The same rule for a hand-written page of the pack (lessons/pages/x.md), at each link's line."""
+    out: list[Problem] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        for m in _LINK.finditer(line):
+            group = next(i for i in range(1, 4) if m.group(i))
+            target = m.group(group)
+            scheme = _SCHEME.match(target)
+            if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
+                short = target if len(target) <= 40 else target[:37] + "..."
+                out.append(Problem(shown, n, m.start(group) + 1, f"link '{short}' may only be an http://, https://, mailto: or "
+                                                            "relative address (the page would drop it); fix or remove the link"))
     return out
 
 

@@ -150,7 +150,7 @@ def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts
     if markdown_out:
         try:
             markdown = write_markdown(loaded, markdown_out, config_file, editions,  # type: ignore[arg-type]
-                                      handouts=out / "handouts" if "handouts" in result.built else None)
+                                      handouts=out / "handouts" if "handouts" in result.built else None, lessons=lessons)
         except (BuildError, SiteError) as e:
             fail(e.messages, f"{markdown_out}/ was not written")
     for note in result.notes:  # MkDocs' warnings: always shown, they need fixing
@@ -193,7 +193,7 @@ def handouts(lessons: Path, out: Path, paper: str | None, versions: int, quiet: 
 
     try:
         made = build_handouts(pack, out, paper=paper or pack.info.site.paper, docs_dir=Path("docs"), quiet=quiet, jobs=2,
-                             versions=versions)
+                              pages_dir=lessons / "pages", versions=versions)
     except (HandoutError, KindError) as e:
         raise click.ClickException(str(e)) from None
     from .shuffle import versions_note

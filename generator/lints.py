@@ -5,7 +5,7 @@ Three lints, each reported as `file:line:col: warning: ...` (errors with `casefi
 - balance: a claim filed as disputed or unsubstantiated cites at least one reference, and at least
   one whose `account` is not the claimant's own side (`party`);
 - reading level: the student-facing text of each lesson, and the glossary definitions, scored with
-  textstat (Flesch-Kincaid grade) against the pack's `lints.audience_grade`; the hardest sentences
+  textstat 0.7.4's Flesch-Kincaid grade (readability.py, the same arithmetic) against the pack's `lints.audience_grade`; the hardest sentences
   are listed;
 - re-check: claims whose `checked_as_of` is more than the pack's `lints.recheck_after` days before
   the check date (SOURCE_DATE_EPOCH when set, else today, UTC) are listed.
@@ -141,9 +141,9 @@ def lesson_passages(lesson: model.Lesson) -> Iterator[Passage]:
 
 
 def _grade(text: str) -> float:
-    import textstat  # imported here: only `check` needs it
+    from .readability import flesch_kincaid_grade  # textstat's formula, without importing textstat
 
-    return float(textstat.flesch_kincaid_grade(text))
+    return flesch_kincaid_grade(text)
 
 
 def _score(f: "YamlFile", what: str, passages: list[Passage], target: float, first: tuple[Any, ...]) -> list[Problem]:

@@ -23,6 +23,7 @@ from .edition import Edition, policy, public_fields, shows_key, view
 from .handout_names import handout_folder
 from .kinds import KINDS
 from .kinds.claim_audit import AUDIT_FIELDS
+from .media import asset_uri as media_uri
 from .text import md_escape, to_html, to_plain
 
 NavItem = tuple[str, "str | list[NavItem]"]
@@ -98,11 +99,18 @@ def env() -> jinja2.Environment:
     return _env()
 
 
+# Exercise fields added after saved answers were first keyed by the content version: left out of the
+# hash while unset, so adding the field did not change every lesson's version (and wipe saved answers).
+UNSET_UNVERSIONED = {"image"}
+
+
 def _answered(ex: Any) -> dict[str, Any]:
     """What students see of an exercise, less its layout-only fields (`shuffle`: the same answers
-    fit a shuffled page, so turning it on or off keeps saved answers and answer files valid)."""
+    fit a shuffled page, so turning it on or off keeps saved answers and answer files valid) and
+    the unset UNSET_UNVERSIONED ones."""
     return {k: v for k, v in public_fields(ex).items()
-            if not (type(ex).model_fields[k].json_schema_extra or {}).get("layout_only")}
+            if not (type(ex).model_fields[k].json_schema_extra or {}).get("layout_only")
+            and not (k in UNSET_UNVERSIONED and v is None)}
 
 
 def content_version(pack: model.Pack, lesson: model.Lesson) -> str:
@@ -172,8 +180,12 @@ class Renderer:
         def md(text: str | None, inline: bool = False) -> str:
             return to_html(text, para_href, inline=inline)
 
+        def media_src(file: str) -> str:
+            """The site's copy of a vetted image (generator/media.py), relative to this page."""
+            return href(media_uri(file, self.pack.media[file]))
+
         return dict(pack=self.pack, edition=self.edition, policy=self.policy, link=link,
-                    href=href, md=md, mdi=lambda t: md(t, True), para_href=para_href,
+                    href=href, md=md, mdi=lambda t: md(t, True), para_href=para_href, media_src=media_src,
                     shows_key=lambda ex: shows_key(ex, self.edition), obfuscate=obfuscate,
                     instant_key=instant_key, handout=lambda lid, kind: self._handout(uri, lid, kind),
                     shuffle_data=self._shuffle_data, **kw)
@@ -216,7 +228,7 @@ class Renderer:
             src = pack.lesson_source(lesson)
             out.append(self._page("lesson.md.j2", f"lessons/{lesson.id}.md", lesson.title, lesson=lesson, number=n,
                                   source=src, version=content_version(self.full, lesson),
-                                  paragraphs={p.id: p for p in src.paragraphs}))
+                                  paragraphs=pack.lesson_paragraphs(lesson), lesson_sources=pack.lesson_sources(lesson)))
         for src in pack.sources:
             claims = ([c for c in pack.claims if (c.source or pack.sources[0].id) == src.id]
                       if self.policy.annotated_source else [])
@@ -233,8 +245,8 @@ class Renderer:
             for n, lesson in enumerate(pack.lessons, 1):
                 src = pack.lesson_source(lesson)
                 out.append(self._page("guide.md.j2", f"teacher/guide/{lesson.id}.md", f"Guide: {lesson.title}",
-                                      lesson=lesson, number=n, source=src,
-                                      paragraphs={p.id: p for p in src.paragraphs}))
+                                      lesson=lesson, number=n, source=src, paragraphs=pack.lesson_paragraphs(lesson),
+                                      lesson_sources=pack.lesson_sources(lesson)))
         if "check-answers" in pages:
             if self.browser_key is None:
                 raise ValueError("the Check answers page needs browser_key (see site.edition_site)")

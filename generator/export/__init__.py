@@ -42,7 +42,7 @@ def export_pack(pack: model.Pack, out: Path, formats: Iterable[str] = FORMATS, *
     for fmt in wanted:
         path = out / file_name(pack.info.id, fmt, lesson)
         count, fmt_notes = WRITERS[fmt](sel, path)
-        notes += fmt_notes
+        notes += fmt_notes + common.image_notes(sel, fmt)
         if not quiet:
             total = sum(len(qs) for qs in sel.questions.values())
             notes.append(f"{fmt}: {count} of {total} exercises exported to {path.name} ({path.stat().st_size:,} bytes)")

@@ -17,7 +17,7 @@ def browser_key(pack: model.Pack) -> dict[str, Any]:
     kind.js) and the kind's own part (`Kind.browser_key`)."""
     lessons = []
     for lesson in pack.lessons:
-        paras = {p.id: p.text for p in pack.lesson_source(lesson).paragraphs}
+        paras = {ref: p.text or "" for ref, p in pack.lesson_paragraphs(lesson).items()}
         exs = []
         for ex in lesson.exercises:
             e: dict[str, Any] = {"id": ex.id, "type": ex.type, "points": ex.points}

@@ -53,7 +53,7 @@ def paragraphs_of(pack: model.Pack, ex: Any) -> dict[str, str]:
     """Paragraph id -> text in the source of the lesson that holds `ex`."""
     for lesson in pack.lessons:
         if any(e is ex for e in lesson.exercises):
-            return {p.id: p.text for p in pack.lesson_source(lesson).paragraphs}
+            return {ref: p.text or "" for ref, p in pack.lesson_paragraphs(lesson).items()}
     return {}
 
 

@@ -103,7 +103,8 @@ def _versions(pack: model.Pack, versions: int, doc: Any) -> list[Doc]:
     return out
 
 
-def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4", versions: int = 1) -> list[Doc]:
+def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4", pages_dir: Path | None = None,
+              versions: int = 1) -> list[Doc]:
     """Every handout as data (fast; the PDFs are made from these). `versions` > 1: also each
     lesson's worksheet and key in that many versions (A, B, …)."""
     student = view(pack, "student", keep_instant=False)  # paper: not even instant keys
@@ -129,10 +130,10 @@ def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4",
     for src in teacher.sources:
         docs.append(Doc(f"teacher/{article_name(src.id, annotated=True)}", doc(
             teacher, f"{src.title} (annotated)", "Annotated article: teacher only", [D.article_part(teacher, src, annotated=True)])))
-    guide_md = D.guide_markdown(pack, docs_dir)
+    guide_md = D.guide_markdown(pack, docs_dir, pages_dir)
     if guide_md is None:
         log.warning("%s: the workshop guide named in pack.yml was not found; the facilitator guide is generated only",
-                    Path(docs_dir or ".") / (pack.info.workshop.guide if pack.info.workshop else ""))
+                    pack.info.workshop.guide if pack.info.workshop else "")
         guide_md = ""
     ws = _workshop(teacher)
     t_lessons = _workshop_lessons(teacher)
@@ -211,7 +212,7 @@ def _set_epoch(pack: model.Pack) -> None:
 
 
 def build_handouts(pack: model.Pack, out_dir: Path, *, paper: str = "a4", docs_dir: Path | None = None,
-                   quiet: bool = False, jobs: int = 1, versions: int = 1) -> list[Path]:
+                   quiet: bool = False, jobs: int = 1, pages_dir: Path | None = None, versions: int = 1) -> list[Path]:
     """Write every handout PDF under out_dir/student and out_dir/teacher; returns the files written.
 
     One Typst compile per PDF, in this process (`jobs` > 1: that many worker processes). Typst's
@@ -221,7 +222,7 @@ def build_handouts(pack: model.Pack, out_dir: Path, *, paper: str = "a4", docs_d
     check_kinds(model.EXERCISE_KINDS)
     _set_epoch(pack)
     out_dir = Path(out_dir)
-    docs = documents(pack, docs_dir, paper, versions)
+    docs = documents(pack, docs_dir, paper, pages_dir, versions)
     wanted = {out_dir / d.rel for d in docs}
     for folder in ("student", "teacher"):  # a lesson that was removed leaves no stale PDF behind
         for old in sorted((out_dir / folder).glob("*.pdf")) if (out_dir / folder).is_dir() else []:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, ClassVar, Literal
 
 from pydantic import Field
 
-from ..fields import COR_LEVELS, Id, ParaId, Strict, Text, teacher
+from ..fields import COR_LEVELS, Id, Image, ParaId, ParaRef, Strict, Text, teacher  # noqa: F401
 from ..text import normalise, to_html, to_plain
 
 if TYPE_CHECKING:
@@ -39,7 +39,9 @@ class ExerciseBase(Strict):
     prompt: Text
     points: Annotated[int, Field(ge=0, le=1000)] = 1
     feedback: Literal["instant", "teacher"] = "teacher"
-    paragraphs: list[ParaId] = Field([], description="Paragraphs of the source shown with the exercise.")
+    paragraphs: list[ParaRef] = Field([], description="Paragraphs shown with the exercise: p3 (the lesson's source) "
+                                      "or ID:p3 (another source).")
+    image: Image | None = Field(None, description="An image shown with the exercise (a file under media/).")
     explanation: str | None = teacher(None, description="General explanation of the answer.")
     shuffle: bool | None = Field(None, description="Start the options or items in a shuffled order (site and "
                                  "worksheet versions); leave out to follow pack.yml's exercises.shuffle.",

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ...fields import ParaId, Strict, Text, teacher
+from ...fields import ParaRef, Strict, Text, teacher
 from ...text import quote_in
 from ..base import ExerciseBase, Kind, Line, normalise, occurrences, round2, strs, to_html
 
@@ -20,7 +20,7 @@ class HighlightAnswer(Strict):
 
 class HighlightExercise(ExerciseBase):
     type: Literal["highlight"]
-    paragraph: ParaId
+    paragraph: ParaRef = Field(description="The paragraph to mark: p3, or ID:p3 in another source (an image paragraph: its caption).")
     answers: list[HighlightAnswer] = teacher(..., min_length=1)
 
 

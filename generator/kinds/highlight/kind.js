@@ -27,7 +27,7 @@ KINDS.highlight = {
     return { points: round2(ex.points * n / ex.key.length), n: n, of: ex.key.length };
   },
   shape: function (ex, a) { return isStrList(a) ? [] : ["a highlight answer must be a list of marked words"]; },
-  para: function (box) { return box.querySelector(".cf-highlight .cf-para > p"); },
+  para: function (box) { return box.querySelector(".cf-highlight .cf-para > p, .cf-highlight .cf-para .cf-caption"); },
   words: function (box) { return $$(box, ".cf-highlight .cf-w"); },
   sum: function (box) {
     var out = box.querySelector(".cf-hl-summary");
