@@ -95,7 +95,7 @@ def _copy_handouts(handouts_dir: Path, site_dir: Path, links: dict[str, str], ed
 
 
 def _make_handouts(pack: model.Pack, handouts_dir: Path, *, paper: str, docs_dir: Path, quiet: bool,
-                   pages_dir: Path | None = None) -> list[str]:
+                   pages_dir: Path | None = None, versions: int = 1) -> list[str]:
     """Make the handout PDFs; returns error messages instead of raising, so they are reported
     together with the editions' own."""
     from .errors import PackError
@@ -103,7 +103,7 @@ def _make_handouts(pack: model.Pack, handouts_dir: Path, *, paper: str, docs_dir
 
     try:
         build_handouts(pack, handouts_dir, paper=paper, docs_dir=docs_dir, quiet=quiet, jobs=HANDOUT_JOBS,
-                       pages_dir=pages_dir)
+                       pages_dir=pages_dir, versions=versions)
     except PackError as e:
         return [str(p) for p in e.problems]
     except BuildError as e:
@@ -133,7 +133,7 @@ def _swap(tmp: Path, out: Path, parts: list[str]) -> None:
 def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS, handouts: bool = True,
           exports: bool = True, config_file: Path = Path("mkdocs.yml"), paper: str | None = None,
           quiet: bool = False, echo: Echo = print, loaded: Loaded | None = None,
-          variant: str | None = None) -> BuildResult:
+          variant: str | None = None, versions: int = 1) -> BuildResult:
     # PackError propagates before anything is touched (the loader also checks the workshop guide is in docs/)
     loaded = loaded or load_pack(lessons, docs_dir=config_file.parent / "docs")
     loaded = variants.apply(loaded, variant)  # each lesson as it is taught (pack.yml's variants, --variant)
@@ -172,9 +172,13 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
             with ProcessPoolExecutor(max_workers=min(2, len(jobs))) as pool:
                 futures = [pool.submit(_edition_job, *job) for job in jobs]
                 if handouts_dir is not None:
+                    from .shuffle import versions_note
+
+                    if (note := versions_note(pack, versions)) and not quiet:
+                        echo(note)
                     errors += _make_handouts(pack, handouts_dir, paper=paper or pack.info.site.paper,
                                              docs_dir=config_file.parent / "docs", quiet=quiet,
-                                             pages_dir=pack_pages_dir(lessons))
+                                             pages_dir=pack_pages_dir(lessons), versions=versions)
                 export_notes = run_exports()  # this process is free again while the editions finish
                 outputs = []
                 for edition, future in zip(editions, futures):

@@ -346,6 +346,8 @@ def _check_exercise(ex: Any, f: "YamlFile", at: tuple[Any, ...], src: model.Sour
     out: list[Problem] = []
     if ex.feedback == "instant" and not ex.kind.auto_graded:
         out.append(f.problem(at + ("feedback",), f"exercise '{ex.id}': instant feedback needs an answer the browser can check; {ex.type} is marked by the teacher, so use feedback: teacher"))
+    if ex.shuffle and not ex.kind.shuffles:
+        out.append(f.problem(at + ("shuffle",), f"exercise '{ex.id}': {ex.type} exercises are never shuffled (nothing in them may change its order); remove shuffle: true"))
     for j, pid in enumerate(ex.paragraphs):
         para(src, pid, f, at + ("paragraphs", j))
     out += ex.kind.check(ex, CheckContext(f, at, src, para, claim_ids, did_you_mean))

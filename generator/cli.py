@@ -15,6 +15,9 @@ from .errors import PackError
 
 LESSONS = click.option("--lessons", "lessons", type=click.Path(path_type=Path), default=Path("lessons"),
                        show_default=True, help="The lesson-pack folder.")
+VERSIONS = click.option("--versions", type=click.IntRange(1, 26), default=1, show_default=True, metavar="N",
+                        help="Also print N versions (A, B, …) of each worksheet, with a key for each: version A "
+                             "as written, the others with shuffled options and items (see pack.yml exercises.shuffle).")
 QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 CONFIG = click.option("--config", "config_file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"),
                       show_default=True, help="The MkDocs configuration.")
@@ -141,13 +144,14 @@ def check(lessons: Path, config_file: Path, strict: bool, max_file_mb: float | N
 @click.option("--no-handouts", is_flag=True, help="Skip the PDF handouts.")
 @click.option("--no-exports", is_flag=True, help="Skip the LMS exports.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Handout paper size (default: pack.yml).")
+@VERSIONS
 @click.option("--markdown-out", type=click.Path(path_type=Path), default=None,
               help="Also write the generated Markdown and a ready mkdocs.yml per edition to this folder.")
 @VARIANT
 @QUIET
 @click.option("--verbose", "-v", is_flag=True, help="Also print every export note and a line per handout.")
 def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts: bool, no_exports: bool,
-          paper: str | None, markdown_out: Path | None, variant: str | None, quiet: bool, verbose: bool) -> None:
+          paper: str | None, versions: int, markdown_out: Path | None, variant: str | None, quiet: bool, verbose: bool) -> None:
     """Build the student and teacher sites, handouts and exports into --out."""
     import time
 
@@ -162,7 +166,7 @@ def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts
     editions = EDITIONS if edition == "all" else (edition,)
     try:
         result = do_build(lessons, out, editions=editions, handouts=not no_handouts, exports=not no_exports,  # type: ignore[arg-type]
-                          config_file=config_file, paper=paper, quiet=quiet, loaded=loaded, variant=variant,
+                          config_file=config_file, paper=paper, quiet=quiet, loaded=loaded, variant=variant, versions=versions,
                           echo=lambda m: click.echo(m, err=True))
     except BuildError as e:
         fail(e.messages, f"the previous contents of {out}/ are unchanged")
@@ -202,8 +206,9 @@ def serve(lessons: Path, config_file: Path, edition: str, dev_addr: str, variant
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site/handouts"), show_default=True)
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None)
 @VARIANT
+@VERSIONS
 @QUIET
-def handouts(lessons: Path, out: Path, paper: str | None, variant: str | None, quiet: bool) -> None:
+def handouts(lessons: Path, out: Path, paper: str | None, variant: str | None, versions: int, quiet: bool) -> None:
     """Write the printable PDFs (worksheets, keys, article, workshop packs)."""
     from .build import ensure_epoch
     from .handouts import build_handouts
@@ -214,9 +219,13 @@ def handouts(lessons: Path, out: Path, paper: str | None, variant: str | None, q
 
     try:
         made = build_handouts(pack, out, paper=paper or pack.info.site.paper, docs_dir=Path("docs"), quiet=quiet, jobs=2,
-                              pages_dir=lessons / "pages")
+                              pages_dir=lessons / "pages", versions=versions)
     except (HandoutError, KindError) as e:
         raise click.ClickException(str(e)) from None
+    from .shuffle import versions_note
+
+    if (note := versions_note(pack, versions)) and not quiet:
+        click.echo(note, err=True)
     n_student = sum(1 for p in made if p.parent.name == "student")
     click.echo(f"Wrote {len(made)} PDFs to {out}/: {n_student} in student/ (worksheets, article: safe to hand out), "
                f"{len(made) - n_student} in teacher/ (keys, annotated article, guide: keep private).")

@@ -4,6 +4,8 @@ plugin (which link them); it imports nothing of theirs."""
 
 from __future__ import annotations
 
+import re
+
 from . import model
 
 GUIDE_NAME = "facilitator-guide.pdf"
@@ -11,12 +13,13 @@ WORKSHOP_WORKSHEETS = "workshop-worksheets.pdf"
 WORKSHOP_KEYS = "workshop-keys.pdf"
 
 
-def worksheet_name(lesson_id: str) -> str:
-    return f"{lesson_id}-worksheet.pdf"
+def worksheet_name(lesson_id: str, version: str | None = None) -> str:
+    """`version`: a letter of `casefile handouts --versions N` (03-x-worksheet-B.pdf)."""
+    return f"{lesson_id}-worksheet{'-' + version if version else ''}.pdf"
 
 
-def key_name(lesson_id: str) -> str:
-    return f"{lesson_id}-key.pdf"
+def key_name(lesson_id: str, version: str | None = None) -> str:
+    return f"{lesson_id}-key{'-' + version if version else ''}.pdf"
 
 
 def article_name(source_id: str, annotated: bool = False) -> str:
@@ -42,6 +45,6 @@ def pack_handout_names(pack: model.Pack) -> dict[str, dict[str, str]]:
 
 def handout_folder(name: str) -> str:
     """student/ for worksheets, the clean article and the workshop worksheets; teacher/ for the rest."""
-    student = name.endswith("-worksheet.pdf") or name == WORKSHOP_WORKSHEETS or (
+    student = re.search(r"-worksheet(-[A-Z])?\.pdf$", name) is not None or name == WORKSHOP_WORKSHEETS or (
         name.startswith("article-") and not name.endswith("-annotated.pdf"))
     return "student" if student else "teacher"

@@ -85,6 +85,14 @@ class LintOptions(Strict):
         "leave out to skip the re-check lint.")
 
 
+class ExerciseDefaults(Strict):
+    """What every exercise of the pack does unless it says otherwise."""
+
+    shuffle: bool = Field(False, description="Start options, items and match sides in a shuffled order: each "
+                          "student's own on the site, one per version on paper (casefile handouts --versions N). "
+                          "An exercise's own shuffle: wins; highlight exercises never shuffle.")
+
+
 class SensitivityTopic(str, Enum):
     violence = "violence"
     terrorism = "terrorism"
@@ -129,6 +137,7 @@ class PackInfo(Strict):
     lints: LintOptions = LintOptions()
     variants: dict[Id, Id] = Field({}, description="The variant each lesson is taught in (lesson id: variant id, "
                                    "e.g. 03-tracing-claims: short); `casefile build --variant` wins.")
+    exercises: ExerciseDefaults = ExerciseDefaults()
 
 
 # ---------------------------------------------------------------- sources

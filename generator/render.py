@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from . import i18n, model
+from . import i18n, model, shuffle
 from .i18n import N_, _, ngettext
 from .lints import recheck_due_at_build
 from .edition import Edition, policy, public_fields, shows_key, view
@@ -147,14 +147,21 @@ UNVERSIONED = frozenset({"skills"})
 UNSET_UNVERSIONED = {"image"}
 
 
+def _answered(ex: Any) -> dict[str, Any]:
+    """What students see of an exercise, less UNVERSIONED and its layout-only fields (`shuffle`: the same answers
+    fit a shuffled page, so turning it on or off keeps saved answers and answer files valid) and
+    the unset UNSET_UNVERSIONED ones."""
+    return {k: v for k, v in public_fields(ex).items()
+            if k not in UNVERSIONED and not (type(ex).model_fields[k].json_schema_extra or {}).get("layout_only")
+            and not (k in UNSET_UNVERSIONED and v is None)}
+
+
 def content_version(pack: model.Pack, lesson: model.Lesson) -> str:
     """Changes whenever what students see of the lesson's exercises changes (ids, prompts, options,
     items), so stale saved answers are not reloaded. Teacher-only fields are left out: the hash is
     the same from the full pack, either edition's view and `casefile grade`, and fixing a key or a
     why does not wipe students' saved work."""
-    shown = [{k: v for k, v in public_fields(e).items() if k not in UNVERSIONED and not (k in UNSET_UNVERSIONED and v is None)}
-             for e in lesson.exercises]
-    data = json.dumps(shown, sort_keys=True, default=str)
+    data = json.dumps([_answered(e) for e in lesson.exercises], sort_keys=True, default=str)
     return hashlib.sha256(f"{pack.info.id}/{pack.info.version}/{data}".encode()).hexdigest()[:12]
 
 
@@ -224,7 +231,19 @@ class Renderer:
         return dict(pack=self.pack, edition=self.edition, policy=self.policy, link=link,
                     href=href, md=md, mdi=lambda t: md(t, True), para_href=para_href, media_src=media_src,
                     shows_key=lambda ex: shows_key(ex, self.edition), obfuscate=obfuscate,
-                    instant_key=instant_key, handout=lambda lid, kind: self._handout(uri, lid, kind), **kw)
+                    instant_key=instant_key, handout=lambda lid, kind: self._handout(uri, lid, kind),
+                    shuffle_data=self._shuffle_data, **kw)
+
+    def _shuffle_data(self, ex: Any) -> str | None:
+        """The exercise box's data-shuffle value when it starts shuffled (None: as written): "true",
+        or the start orders to pick from where a list has an order to avoid (shuffle.start_orders)."""
+        if not hasattr(self, "_by_ex"):
+            self._by_ex = {e.id: (l, e) for l in self.full.lessons for e in l.exercises}
+        full = self._by_ex.get(ex.id)
+        if full is None or not shuffle.wanted(self.full.info, full[1]):
+            return None
+        orders = shuffle.start_orders(self.full, full[0].id, full[1])
+        return " ".join(f"{field}:" + ";".join(",".join(o) for o in os) for field, os in orders.items()) or "true"
 
     def _source_id(self, src: str | None) -> str:
         return src or self.pack.sources[0].id

@@ -217,6 +217,62 @@
     return kind;
   }
 
+  /* ------------------------------------------------------------------ shuffled starts (generator/shuffle.py) */
+  // An exercise with data-shuffle starts its lists in this student's own order: mulberry32 seeded
+  // from SHA-256 of "<browser id>/<lesson>/<exercise>/<list>", then Fisher–Yates, the same steps as
+  // shuffle.permutation in Python. The nodes themselves move, so reading and tab order follow.
+  // A list with an order to avoid (an order exercise's key) comes with start orders made by the
+  // build ("items:a,b,c;b,c,a"), none of them the key: the same draw picks one.
+  function seedOf(s) { var b = sha256(utf8(s)); return ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0; }
+  function mulberry32(a) {
+    return function () {
+      a = (a + 0x6D2B79F5) | 0;
+      var t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  function permutation(n, seed) {
+    var order = [], rand = mulberry32(seedOf(seed)), i, j, t;
+    for (i = 0; i < n; i++) order.push(i);
+    for (i = n - 1; i > 0; i--) { j = Math.floor(rand() * (i + 1)); t = order[i]; order[i] = order[j]; order[j] = t; }
+    return order;
+  }
+  function browserId(pack) {
+    var k = PREFIX + pack + ":shuffle", v = load(k);
+    if (typeof v !== "string" || !v) {
+      var b = new Uint8Array(16);
+      if (window.crypto && crypto.getRandomValues) crypto.getRandomValues(b);
+      else for (var i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+      v = hex(b);
+      save(k, v);
+    }
+    return v;
+  }
+  // The ids of one list in the order it starts in (null: as written).
+  function startOrder(box, list, ids) {
+    var spec = box.dataset.shuffle;
+    if (!spec || ids.length < 2 || !box.cfSeed) return null;
+    var seed = box.cfSeed + "/" + list, made = null;
+    spec.split(" ").forEach(function (part) {
+      var i = part.indexOf(":");
+      if (i > 0 && part.slice(0, i) === list) made = part.slice(i + 1).split(";").filter(Boolean);
+    });
+    if (made) {
+      if (!made.length) return null;
+      var pick = made[Math.floor(mulberry32(seedOf(seed))() * made.length)].split(",");
+      return pick.length === ids.length && pick.every(function (id) { return ids.indexOf(id) >= 0; }) ? pick : null;
+    }
+    return permutation(ids.length, seed).map(function (i) { return ids[i]; });
+  }
+  // Move `nodes` (children of one parent, id by idOf) into the list's start order.
+  function shuffleNodes(box, list, nodes, idOf) {
+    var ids = nodes.map(idOf), order = startOrder(box, list, ids);
+    if (!order) return;
+    var parent = nodes[0].parentNode;
+    order.forEach(function (id) { parent.appendChild(nodes[ids.indexOf(id)]); });
+  }
+
   /* @kinds: each registered kind's kind.js is inserted here (generator/kinds/bundle.py) */
 
   /* ------------------------------------------------------------------ a lesson page */
@@ -282,6 +338,7 @@
             t("Saved in this browser. Your teacher checks this one: download your answers to hand it in.");
         }
       }
+      if (box.dataset.shuffle) box.cfSeed = browserId(d.pack) + "/" + d.lesson + "/" + id;
       if (kind.setup) kind.setup(box, changed);
       if (answers[id] != null) { try { kind.set(box, answers[id]); } catch (e) { delete answers[id]; } }
       box.addEventListener("change", function (e) { if (!e.target.closest(".cf-movers")) changed(); });
@@ -422,7 +479,7 @@
   window.casefile = {
     sha256hex: function (s) { return hex(sha256(utf8(s))); },
     sha256: function (bytes) { return hex(sha256(bytes)); }, canon: canon, norm: norm, nameKey: nameKey, slug: slug,
-    round2: round2, kinds: Object.keys(KINDS), t: t, tn: tn, lang: STRINGS.lang,
+    round2: round2, kinds: Object.keys(KINDS), t: t, tn: tn, lang: STRINGS.lang, permutation: permutation,
     auto: function (type) { return !!(KINDS[type] && KINDS[type].score); },
     score: function (ex, a) { return KINDS[ex.type].score(ex, a); },
     shape: function (ex, a) { return KINDS[ex.type] ? KINDS[ex.type].shape(ex, a) : ["unknown exercise kind '" + ex.type + "'"]; }

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .. import media
 
 from ..i18n import _
+from .. import shuffle
 from . import common
 from .common import Question, Selection
 
@@ -85,7 +86,7 @@ def _question(pack, q: Question) -> etree._Element:
     if kind == "multichoice":
         c = q.choice_view()  # the choice kind itself; true_false: its statements; highlight: phrases
         _value(qel, "single", "false" if c.multiple else "true")
-        _value(qel, "shuffleanswers", "false")
+        _value(qel, "shuffleanswers", "true" if shuffle.wanted(pack.info, ex) else "false")
         _value(qel, "answernumbering", "abc")
         _value(qel, "showstandardinstruction", 0)
         _combined_feedback(qel)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .. import shuffle
 from . import common
 from .common import Question, Selection
 
@@ -98,7 +99,8 @@ def _item(pack, q: Question, section: etree._Element) -> None:
     if c is not None:
         lid = _sub(pres, "response_lid", ident="response1", rcardinality="Multiple" if c.multiple else "Single")
         # Canvas' converter (QTIMigrationTool) takes maxChoices from maxnumber, else 1: let every option be ticked.
-        rc = _sub(lid, "render_choice", **({"maxnumber": str(len(c.options))} if c.multiple else {}))
+        rc = _sub(lid, "render_choice", **({"maxnumber": str(len(c.options))} if c.multiple else {}),
+                  **({"shuffle": "Yes"} if shuffle.wanted(pack.info, ex) else {}))
         for o in c.options:
             lab = _sub(rc, "response_label", ident=o.id)
             _mattext(lab, common.mdi(o.text))
@@ -173,12 +175,19 @@ def _namespace(root: etree._Element, ns: str) -> None:
             el.tag = f"{{{ns}}}{el.tag}"
 
 
+def _shuffle_answers(pack, questions: list[Question]) -> str:
+    """Canvas shuffles a whole quiz's answers or none: on when every multiple-choice question of the
+    lesson shuffles (pack.yml exercises.shuffle, or the exercise's own shuffle)."""
+    mc = [q for q in questions if q.form("qti") == "multiple_choice"]
+    return "true" if mc and all(shuffle.wanted(pack.info, q.ex) for q in mc) else "false"
+
+
 def _assessment_meta(pack, lesson, questions: list[Question], aid: str) -> bytes:
     root = etree.Element("quiz", identifier=aid, nsmap={None: CANVAS_NS, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", f"{CANVAS_NS} https://canvas.instructure.com/xsd/cccv1p0.xsd")
     points = f"{float(sum(q.ex.points for q in questions)):.1f}"
     for tag, value in [("title", common.plain(lesson.title)), ("description", common.md(lesson.summary)),
-                       ("shuffle_answers", "false"), ("scoring_policy", "keep_highest"), ("quiz_type", "assignment"),
+                       ("shuffle_answers", _shuffle_answers(pack, questions)), ("scoring_policy", "keep_highest"), ("quiz_type", "assignment"),
                        ("points_possible", points), ("show_correct_answers", "true"), ("anonymous_submissions", "false"),
                        ("allowed_attempts", "1"), ("one_question_at_a_time", "false"), ("cant_go_back", "false"),
                        ("available", "false")]:

@@ -15,6 +15,8 @@ Layout under the output folder (file names are a function of the pack only):
     teacher/facilitator-guide.pdf           agenda, the hand-written guide (pack.yml workshop.guide),
                                             each workshop lesson's timings and teacher notes
     teacher/workshop-keys.pdf               workshop agenda + every workshop lesson's key
+    student/<lesson>-worksheet-B.pdf        with --versions N: versions A, B, … of each worksheet
+    teacher/<lesson>-key-B.pdf              and the key of each version (its own option letters)
 
 Author text is never Typst markup: it reaches Typst as JSON (prose as a tree of nodes, tree.py)
 and the templates print its strings as text. Byte-identical output: embedded fonts only, system
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import i18n, model
+from .. import i18n, model, shuffle
 from ..i18n import _
 from ..edition import view
 from ..progress import Progress
@@ -82,13 +84,37 @@ def _agenda_markdown(guide_md: str) -> str:
     return m.group(1).strip() if m else ""
 
 
-def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4", pages_dir: Path | None = None) -> list[Doc]:
-    """Every handout as data (fast; the PDFs are made from these), in the pack's language."""
+def _versions(pack: model.Pack, versions: int, doc: Any) -> list[Doc]:
+    """`--versions N`: each lesson's worksheet and key as versions A, B, … (shuffle.version: A as
+    written, the others with each shuffling exercise's options and items in that version's order)."""
+    if versions <= 1:
+        return []
+    out: list[Doc] = []
+    for letter in shuffle.letters(versions):
+        vpack = shuffle.version(pack, letter)
+        student, teacher = view(vpack, "student", keep_instant=False), view(vpack, "teacher")
+        for lesson in student.lessons:
+            part = D.lesson_part(student, lesson, "worksheet") | {"version": letter, "title": _("%(title)s · Version %(letter)s") % {"title": lesson.title, "letter": letter}}
+            out.append(Doc(f"student/{worksheet_name(lesson.id, letter)}", doc(
+                student, _("%(title)s: worksheet, version %(letter)s") % {"title": lesson.title, "letter": letter},
+                _("Student worksheet, version %(letter)s") % {"letter": letter}, [part])))
+        for lesson in teacher.lessons:
+            part = D.lesson_part(teacher, lesson, "key") | {"version": letter, "title": _("%(title)s · Version %(letter)s") % {"title": lesson.title, "letter": letter}}
+            out.append(Doc(f"teacher/{key_name(lesson.id, letter)}", doc(
+                teacher, _("%(title)s: answer key, version %(letter)s") % {"title": lesson.title, "letter": letter},
+                _("Answer key, version %(letter)s: teacher only") % {"letter": letter}, [part])))
+    return out
+
+
+def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4", pages_dir: Path | None = None,
+              versions: int = 1) -> list[Doc]:
+    """Every handout as data (fast; the PDFs are made from these), in the pack's language. `versions`
+    > 1: also each lesson's worksheet and key in that many versions (A, B, …)."""
     with i18n.using(pack.info.language):
-        return _documents(pack, docs_dir, paper, pages_dir)
+        return _documents(pack, docs_dir, paper, pages_dir, versions)
 
 
-def _documents(pack: model.Pack, docs_dir: Path | None, paper: str, pages_dir: Path | None) -> list[Doc]:
+def _documents(pack: model.Pack, docs_dir: Path | None, paper: str, pages_dir: Path | None, versions: int) -> list[Doc]:
     student = view(pack, "student", keep_instant=False)  # paper: not even instant keys
     teacher = view(pack, "teacher")
 
@@ -105,6 +131,7 @@ def _documents(pack: model.Pack, docs_dir: Path | None, paper: str, pages_dir: P
     for lesson in teacher.lessons:
         docs.append(Doc(f"teacher/{key_name(lesson.id)}", doc(
             teacher, _("%(title)s: answer key") % {"title": lesson.title}, _("Answer key: teacher only"), [keyd[lesson.id]])))
+    docs += _versions(pack, versions, doc)
     for src in student.sources:
         docs.append(Doc(f"student/{article_name(src.id)}", doc(
             student, src.title, _("The article, numbered paragraphs"), [D.article_part(student, src, annotated=False)])))
@@ -193,7 +220,7 @@ def _set_epoch(pack: model.Pack) -> None:
 
 
 def build_handouts(pack: model.Pack, out_dir: Path, *, paper: str = "a4", docs_dir: Path | None = None,
-                   quiet: bool = False, jobs: int = 1, pages_dir: Path | None = None) -> list[Path]:
+                   quiet: bool = False, jobs: int = 1, pages_dir: Path | None = None, versions: int = 1) -> list[Path]:
     """Write every handout PDF under out_dir/student and out_dir/teacher; returns the files written.
 
     One Typst compile per PDF, in this process (`jobs` > 1: that many worker processes). Typst's
@@ -203,7 +230,7 @@ def build_handouts(pack: model.Pack, out_dir: Path, *, paper: str = "a4", docs_d
     check_kinds(model.EXERCISE_KINDS)
     _set_epoch(pack)
     out_dir = Path(out_dir)
-    docs = documents(pack, docs_dir, paper, pages_dir)
+    docs = documents(pack, docs_dir, paper, pages_dir, versions)
     wanted = {out_dir / d.rel for d in docs}
     for folder in ("student", "teacher"):  # a lesson that was removed leaves no stale PDF behind
         for old in sorted((out_dir / folder).glob("*.pdf")) if (out_dir / folder).is_dir() else []:

@@ -45,6 +45,9 @@ class ExerciseBase(Strict):
     image: Image | None = Field(None, description="An image shown with the exercise (a file under media/).")
     explanation: str | None = teacher(None, description="General explanation of the answer.")
     skills: list[Id] = Field([], description="Skills the exercise practises (ids from skills.yml).")
+    shuffle: bool | None = Field(None, description="Start the options or items in a shuffled order (site and "
+                                 "worksheet versions); leave out to follow pack.yml's exercises.shuffle.",
+                                 json_schema_extra={"layout_only": True})
 
     # The exercise's kind (set by the registry on each model class): `ex.kind.score(...)` etc.
     kind: ClassVar["Kind"]
@@ -286,6 +289,11 @@ class Kind:
     label: ClassVar[str]
     auto_graded: ClassVar[bool] = False
     ordered: ClassVar[bool] = False      # the answer is an order (export notes say how formats carry it)
+    shuffles: ClassVar[tuple[str, ...]] = ()  # the model's lists (of items with ids) that may start shuffled
+
+    def shuffle_avoid(self, ex: Any, field: str) -> list[list[str]]:
+        """Orders of `field` (ids) a shuffle must never give: an order exercise's key."""
+        return []
 
     # -------------------------------------------------------------- where its files are
     @property

@@ -36,6 +36,7 @@ class Choice(Kind):
     model = ChoiceExercise
     label = N_("Choose one")
     auto_graded = True
+    shuffles = ("options",)
 
     def label_for(self, ex: Any) -> str:
         return N_("Choose all that apply") if ex.multiple else self.label

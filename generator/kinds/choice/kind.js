@@ -18,6 +18,9 @@ KINDS.choice = {
     var v = $$(box, "input:checked").map(function (i) { return i.value; });
     return v.length ? v : null;
   },
+  setup: function (box) {
+    shuffleNodes(box, "options", $$(box, "label.cf-option"), function (l) { return l.querySelector("input").value; });
+  },
   set: function (box, a) { $$(box, "input").forEach(function (i) { i.checked = a.indexOf(i.value) >= 0; }); },
   check: function (box, key, a) {
     var right = key.answer, picked = a || [];

@@ -34,6 +34,7 @@ class Classify(Kind):
     model = ClassifyExercise
     label = N_("Sort")
     auto_graded = True
+    shuffles = ("items",)
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
         out = ctx.unique_ids(ex.categories, "categories", "category") + ctx.unique_ids(ex.items, "items", "item")

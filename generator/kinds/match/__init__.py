@@ -29,6 +29,7 @@ class Match(Kind):
     model = MatchExercise
     label = N_("Match")
     auto_graded = True
+    shuffles = ("left", "right")
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
         name = ex.id

@@ -17,7 +17,7 @@ ORDER_AS_MATCHING_HINT = N_("Give each item its position in the correct order.")
 
 class OrderExercise(ExerciseBase):
     type: Literal["order"]
-    items: list[OrderItem] = Field(min_length=2, description="Items in the order students first see them.")
+    items: list[OrderItem] = Field(min_length=2, description="Items in the order students first see them (unless the exercise shuffles; never in the answer's order).")
     answer: list[Id] = teacher(..., description="Item ids in the correct order.")
     why: Text = teacher(...)
 
@@ -27,7 +27,11 @@ class Order(Kind):
     model = OrderExercise
     label = N_("Put in order")
     auto_graded = True
+    shuffles = ("items",)
     ordered = True
+
+    def shuffle_avoid(self, ex: Any, field: str) -> list[list[str]]:
+        return [list(ex.answer)] if ex.answer else []
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
         out = ctx.unique_ids(ex.items, "items", "item")

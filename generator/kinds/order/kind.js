@@ -41,6 +41,7 @@ KINDS.order = {
   },
   setup: function (box, changed) {
     var self = this, ol = this.list(box), dragged = null;
+    shuffleNodes(box, "items", $$(ol, "li"), function (li) { return li.dataset.item; });
     box.cfOriginal = $$(ol, "li").map(function (li) { return li.dataset.item; });
     var say = el("p", { "class": "cf-sr", "aria-live": "polite" });
     ol.parentNode.insertBefore(say, ol.nextSibling);

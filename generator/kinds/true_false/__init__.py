@@ -35,6 +35,7 @@ class TrueFalse(Kind):
     model = TrueFalseExercise
     label = N_("True or false")
     auto_graded = True
+    shuffles = ("statements",)
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
         return ctx.unique_ids(ex.statements, "statements", "statement")

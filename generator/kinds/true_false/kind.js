@@ -7,6 +7,7 @@ KINDS.true_false = {
     return unknown(Object.keys(a), ex.statements, "statement");
   },
   rows: function (box) { return $$(box, "tr[data-statement]"); },
+  setup: function (box) { shuffleNodes(box, "statements", this.rows(box), function (tr) { return tr.dataset.statement; }); },
   get: function (box) {
     var a = {};
     this.rows(box).forEach(function (tr) {
