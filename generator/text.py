@@ -147,4 +147,8 @@ def safe_title(text: str) -> str:
     """A title for places the theme prints unescaped (nav, <title>, site name): no tags can survive,
     even after the theme's `striptags` unescapes entities."""
     plain = to_plain(text).replace("<", "‹").replace(">", "›")
+    # the theme also prints the site name inside a double-quoted attribute (the logo's aria-label):
+    # straight double quotes become typographic ones, opening and closing in turn
+    parts = plain.split('"')
+    plain = "".join(part + ("“" if i % 2 == 0 else "”") for i, part in enumerate(parts[:-1])) + parts[-1]
     return html.escape(plain, quote=False)

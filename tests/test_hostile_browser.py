@@ -400,3 +400,24 @@ def test_template_and_typst_code_in_every_field_comes_out_as_text(project: Path)
         assert "'pwn' ~ 'ed-tpl'" in html_text.replace("&#39;", "'").replace("&#x27;", "'"), "the Jinja code is shown as text"
     finally:
         shutil.rmtree(pack.parent, ignore_errors=True)
+
+
+def test_site_name_cannot_leave_the_logo_attribute() -> None:
+    """Material prints the site name raw inside the logo's aria-label="…" (found by the property
+    test above): a title's straight double quotes become typographic, so the attribute holds."""
+    from html.parser import HTMLParser
+
+    from generator.text import safe_title
+
+    name = safe_title('Fixture pack " autofocus onfocus="window.__pwned=1" x="')
+    assert '"' not in name
+
+    class Attrs(HTMLParser):
+        found: list = []
+
+        def handle_starttag(self, tag, attrs):
+            self.found.append(dict(attrs))
+
+    p = Attrs()
+    p.feed(f'<a aria-label="{name}" data-md-component="logo">')
+    assert p.found == [{"aria-label": name, "data-md-component": "logo"}]
