@@ -226,6 +226,8 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
     from .site import available_handouts, edition_site, merge
 
     ensure_epoch(loaded.pack)
+    if lessons is None and ("pack", "") in loaded.origin:  # the folder the pack was loaded from
+        lessons = loaded.files[loaded.origin[("pack", "")]].path.parent
     yaml = YAML()
     written = []
     docs_src = config_file.parent / "docs"

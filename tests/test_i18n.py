@@ -31,7 +31,8 @@ CONFIG_DE = ROOT / "tests" / "fixtures" / "pack-de-site" / "mkdocs.yml"
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
 # Messages whose German is the English (checked against the catalogue below, so the list stays true).
-SAME_IN_GERMAN = {"Name", "Name: %(name)s", "Status", "Status:", "Original:", "Workshop: %(title)s"}
+SAME_IN_GERMAN = {"Name", "Name: %(name)s", "Status", "Status:", "Original:", "Workshop: %(title)s",
+                  "Version %(letter)s", "%(title)s · Version %(letter)s"}
 # English words that are also German words or names, so they may appear in German text as words.
 SHARED_WORDS = {"Name", "Status", "Original", "Workshop", "Plan", "Agenda", "Medium"}
 
