@@ -118,7 +118,7 @@ def teacher_secrets(loaded: Loaded) -> list[Secret]:
         # the files' bytes, and the pack as it is built (a variant shows students text that is
         # teacher-only in the whole lesson, so the same files can have other secrets)
         parts = ["secrets", _code(), [(name, f.path.read_bytes()) for name, f in sorted(loaded.files.items())],
-                 hashlib.sha256(loaded.pack.model_dump_json().encode()).hexdigest()]
+                 hashlib.sha256(loaded.pack.model_dump_json(exclude={"media"}).encode()).hexdigest()]
     except OSError:
         return _teacher_secrets(loaded)
     memo = cache.Table("leak-guard", code=_code())
