@@ -297,6 +297,11 @@ def get(namespace: str, key_parts: Iterable[Any]) -> bytes | None:
     return data
 
 
+def contains(namespace: str, key_parts: Iterable[Any]) -> bool:
+    """Whether an entry exists for these key parts (not read or checked: `get` does that)."""
+    return enabled() and _blob_path(namespace, key(namespace, key_parts)).is_file()
+
+
 def put(namespace: str, key_parts: Iterable[Any], data: bytes) -> None:
     """Store bytes for these key parts (nothing happens when the cache is off or not writable)."""
     if enabled():

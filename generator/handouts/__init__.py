@@ -39,7 +39,7 @@ from ..progress import Progress
 from . import data as D
 from ..handout_names import (GUIDE_NAME, STUDENT_KINDS, WORKSHOP_KEYS, WORKSHOP_WORKSHEETS, article_name, handout_folder,
                     key_name, pack_handout_names, worksheet_name)
-from .typst_pdf import KindError, Printer, check_kinds, printer
+from .typst_pdf import KindError, Printer, check_kinds, printer, templates_fingerprint
 
 __all__ = ["GUIDE_NAME", "STUDENT_KINDS", "WORKSHOP_KEYS", "WORKSHOP_WORKSHEETS", "Doc", "HandoutError", "KindError", "PAPER",
            "WarningCollector", "article_name", "build_handouts", "documents", "handout_folder", "key_name",
@@ -157,13 +157,24 @@ def write_pdf(doc: dict[str, Any], out: str | Path) -> list[str]:
     """Typeset one document into `out`; returns Typst's warnings."""
     import typst
 
+    from .. import cache
+
+    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    key = [templates_fingerprint(), data, _epoch()]  # Typst's version (and its embedded fonts): cache.versions()
+    hit = cache.get("pdf", key)
+    if hit is not None and b"\n" in hit:
+        head, pdf = hit.split(b"\n", 1)
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_bytes(pdf)
+        return [str(w) for w in json.loads(head)]
     try:
-        pdf, warnings = printer().pdf(doc, _epoch())
+        pdf, warnings = printer().pdf_json(data, _epoch())
     except typst.TypstError as e:
         hints = "; ".join(getattr(e, "hints", []) or [])
         raise HandoutError(f"{Path(out).name}: Typst could not lay it out: {getattr(e, 'message', e)}"
                            f"{' (' + hints + ')' if hints else ''}. This is a fault in a print template "
                            "(templates/print/ or a kind's print.typ), not in the lessons.") from None
+    cache.put("pdf", key, json.dumps(warnings).encode() + b"\n" + pdf)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_bytes(pdf)
     return warnings

@@ -93,13 +93,27 @@ class Printer:
 
     def pdf(self, doc: dict[str, Any], timestamp: int | None = None) -> tuple[bytes, list[str]]:
         """(PDF bytes, Typst's warnings) of one document."""
-        data = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        return self.pdf_json(json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True), timestamp)
+
+    def pdf_json(self, data: str, timestamp: int | None = None) -> tuple[bytes, list[str]]:
+        """The same from the document's JSON."""
         out, warnings = self.compiler.compile_with_warnings(
             input=str(self.main), sys_inputs={"data": data}, timestamp=timestamp)
         return out, [str(w) for w in warnings]
 
     def close(self) -> None:
         self._tmp.cleanup()
+
+
+@functools.cache
+def templates_fingerprint() -> str:
+    """A SHA-256 of everything in the compile root besides the data: the print templates, every
+    kind's print.typ and this module (it writes kinds.typ). Part of each PDF's cache key."""
+    from ..cache import fingerprint
+
+    kinds = [KINDS_DIR / k / "print.typ" for k in kind_folders() if (KINDS_DIR / k / "print.typ").is_file()]
+    names = sorted(p.relative_to(PACKAGE).as_posix() for p in [*PRINT_DIR.glob("*.typ"), *kinds])
+    return fingerprint(Path(__file__), *sorted(PRINT_DIR.glob("*.typ")), *kinds) + ":" + ",".join(names)
 
 
 @functools.cache
