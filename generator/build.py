@@ -214,7 +214,7 @@ def _inputs_digest(lessons: Path, out: Path, config_file: Path, editions: tuple[
     from .build_cache import inputs_digest
 
     options = {"editions": list(editions), "handouts": handouts, "exports": exports, "paper": paper,
-               "lessons": str(lessons.resolve()), "config": str(config_file.resolve()), "out": str(out.resolve())}
+               "lessons": str(lessons.resolve()), "config": str(config_file.resolve())}
     return inputs_digest(lessons=lessons, config_file=config_file, docs_dir=config_file.parent / "docs", options=options)
 
 
