@@ -334,8 +334,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="N=10 only, one round, two preview edits, no RESULTS.md")
     ap.add_argument("--packs", nargs="+", default=["default", "10", "100", "500"], help="'default' and/or sizes N")
-    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds per pack (N ≥ 500: --big-rounds)")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds per pack (N ≥ --big-at: --big-rounds)")
     ap.add_argument("--big-rounds", type=int, default=1)
+    ap.add_argument("--big-at", type=int, default=500, help="packs of at least this many lessons get --big-rounds")
     ap.add_argument("--edits", type=int, default=5, help="preview edits")
     ap.add_argument("--no-preview", action="store_true")
     ap.add_argument("--results", type=Path, default=RESULTS, help="where to write the results ('-': nowhere)")
@@ -358,7 +359,7 @@ def main() -> None:
                 n = int(spec)
                 pack = Pack(f"N={n}", synth_pack(n, work), work)
             pack.prepare()
-            k = a.big_rounds if spec.isdigit() and int(spec) >= 500 else a.rounds
+            k = a.big_rounds if spec.isdigit() and int(spec) >= a.big_at else a.rounds
             rounds[pack.name] = k
             for r in range(k):
                 for step in STEPS:
