@@ -179,3 +179,24 @@ def test_a_missing_blob_is_a_full_build(project: Path, tmp_path: Path, cache_dir
     assert not restored(build(project, out, editions=("student",)))
     assert tree(out / "student") == first
     assert restored(build(project, out, editions=("student",)))
+
+
+def test_handouts_made_in_recycled_worker_processes_are_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big pack's PDFs are made in chunks, each in a fresh process (Typst's memory stays bounded):
+    the same bytes as one process makes, and every chunk within its size unless one document is bigger."""
+    import generator.handouts as H
+    from generator.load import load_pack
+
+    monkeypatch.setenv("CASEFILE_CACHE", "0")
+    pack = load_pack(FIXTURE_PACK).pack
+    H.build_handouts(pack, tmp_path / "one", quiet=True)
+    monkeypatch.setattr(H, "CHUNK_BYTES", 20_000)
+    docs = H.documents(pack)
+    todo = [(d.data, d.rel) for d in docs]
+    sizes = [len(json.dumps(d, ensure_ascii=False)) for d, _ in todo]
+    chunks = H._chunks(todo, sizes, 1)
+    assert len(chunks) > 2 and sum(map(len, chunks)) == len(todo)
+    by_rel = dict(zip((r for _, r in todo), sizes))
+    assert all(len(c) == 1 or sum(by_rel[r] for _, r in c) <= 20_000 for c in chunks)
+    H.build_handouts(pack, tmp_path / "many", quiet=True)
+    assert tree(tmp_path / "one") == tree(tmp_path / "many") and tree(tmp_path / "one")
