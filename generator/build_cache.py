@@ -34,6 +34,7 @@ from . import cache
 
 PACKAGE = Path(__file__).resolve().parent
 _SKIP_DIRS = {"__pycache__", ".git", ".casefile-cache"}
+_ENV = {"SOURCE_DATE_EPOCH", "TZ", "LANG", "LANGUAGE", "LC_ALL", "LC_TIME", "LC_CTYPE"}  # may shape dates and text
 _SKIP_ENV = {"CASEFILE_CACHE", "CASEFILE_CACHE_DIR", "CASEFILE_CACHE_MAX_MB", "CASEFILE_HANDOUT_JOBS"}
 
 
@@ -96,7 +97,7 @@ def inputs_digest(*, lessons: Path, config_file: Path, docs_dir: Path, options: 
     h.update(json.dumps(packages()).encode() + b"|")
     h.update(json.dumps(options, sort_keys=True, default=str).encode() + b"|")
     env = {k: v for k, v in os.environ.items()
-           if (k.startswith("CASEFILE_") and k not in _SKIP_ENV) or k == "SOURCE_DATE_EPOCH"}
+           if (k.startswith("CASEFILE_") and k not in _SKIP_ENV) or k in _ENV}
     config_text = config_file.read_text(encoding="utf-8", errors="replace")
     if "!ENV" in config_text:  # the variables mkdocs.yml reads
         env |= {k: v for k, v in os.environ.items() if k in config_text}
