@@ -351,6 +351,7 @@ def main() -> None:
     t0 = time.monotonic()
     packs: list[Pack] = []
     rounds: dict[str, int] = {}
+    failed: list[str] = []
     try:
         for spec in a.packs:
             if spec == "default":
@@ -358,19 +359,24 @@ def main() -> None:
             else:
                 n = int(spec)
                 pack = Pack(f"N={n}", synth_pack(n, work), work)
-            pack.prepare()
             k = a.big_rounds if spec.isdigit() and int(spec) >= a.big_at else a.rounds
             rounds[pack.name] = k
-            for r in range(k):
-                for step in STEPS:
-                    pack.step(step)
-                    last = pack.runs[step][-1]
-                    print(f"[{time.monotonic() - t0:6.0f}s] {pack.name} round {r + 1}/{k} {step:6}: "
-                          f"{last['cpu']:7.2f} CPU-s {last['wall']:6.1f} s {last['maxrss_kib'] / 1024:5.0f} MiB", flush=True)
+            try:
+                pack.prepare()
+                for r in range(k):
+                    for step in STEPS:
+                        pack.step(step)
+                        last = pack.runs[step][-1]
+                        print(f"[{time.monotonic() - t0:6.0f}s] {pack.name} round {r + 1}/{k} {step:6}: "
+                              f"{last['cpu']:7.2f} CPU-s {last['wall']:6.1f} s {last['maxrss_kib'] / 1024:5.0f} MiB", flush=True)
+            except SystemExit as e:  # one pack's failure is reported; the others' figures are kept
+                print(e, file=sys.stderr, flush=True)
+                failed.append(f"{pack.name}: a command failed ({str(e).splitlines()[0][:300]})")
+                continue
             packs.append(pack)
         prev = None if a.no_preview else preview(work, a.edits)
         load1 = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        block = report(packs, prev, rounds, (load0, load1), a.note)
+        block = report(packs, prev, rounds, (load0, load1), "; ".join([a.note, *failed]).strip("; "))
     finally:
         if a.work is None:
             shutil.rmtree(work, ignore_errors=True)
