@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.casefile-installed
 export NO_MKDOCS_2_WARNING ?= 1
 
-.PHONY: site test test-fast bench check serve clean
+.PHONY: site test test-fast bench check serve clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The message catalogue (generator/i18n.py): the template of every string, then each language's
+# .po brought up to date (new strings empty, changed ones fuzzy) for its translator.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+	  --project=Casefile --copyright-holder="Casefile contributors" -o generator/locale/casefile.pot .
+	for po in generator/locale/*/LC_MESSAGES/casefile.po; do \
+	  $(BIN)/pybabel update -D casefile -i generator/locale/casefile.pot -d generator/locale \
+	    -l $$(basename $$(dirname $$(dirname $$po))) --no-wrap --ignore-obsolete; done
 
 clean:
 	rm -rf site .pytest_cache test-artifacts

@@ -84,6 +84,13 @@ def run(cmd: list[str], env: dict[str, str], log: Path, cwd: Path = ROOT) -> dic
     return r
 
 
+def installed_env() -> dict[str, str]:
+    """The environment, measured as an installed Casefile runs: with its modules' bytecode cached
+    (pip compiles it at install; PYTHONDONTWRITEBYTECODE=1 would compile every module of
+    generator/ again in each process, ~0.04 CPU-s of a `casefile check`)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def casefile(*args: str) -> list[str]:
     return [sys.executable, "-m", "generator", *args]
 
@@ -96,11 +103,12 @@ class Pack:
         self.cache = self.work / "cache"
         self.runs: dict[str, list[dict[str, float]]] = {s: [] for s in STEPS}
         self.pages = 0
-        self.leak_guard: list[float] = []
+        self.leak_guard: list[float] = []       # CPU-s the cold build's leak guard took (its output line)
+        self.leak_guard_warm: list[float] = []  # the same, warm build
         self.work.mkdir(parents=True, exist_ok=True)
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "CASEFILE_CACHE_DIR": str(self.cache), "SOURCE_DATE_EPOCH": "1700000000",
+        return {**installed_env(), "CASEFILE_CACHE_DIR": str(self.cache), "SOURCE_DATE_EPOCH": "1700000000",
                 "NO_MKDOCS_2_WARNING": "1"}
 
     def prepare(self) -> None:
@@ -127,12 +135,12 @@ class Pack:
         }[step]
         log = self.work / f"{step}.log"
         self.runs[step].append(run(cmd, self.env(), log))
-        if step == "cold":
-            if not self.pages:
-                self.pages = count_pages(out / "handouts")
+        if step == "cold" and not self.pages:
+            self.pages = count_pages(out / "handouts")
+        if step in ("cold", "warm"):
             guard = leak_guard_seconds(log.read_text(errors="replace"))
             if guard is not None:
-                self.leak_guard.append(guard)
+                (self.leak_guard if step == "cold" else self.leak_guard_warm).append(guard)
 
     def med(self, step: str, key: str = "cpu") -> float:
         return statistics.median(r[key] for r in self.runs[step])
@@ -156,6 +164,13 @@ def leak_guard_seconds(output: str) -> float | None:
             if m:
                 return float(m[1])
     return None
+
+
+def guard_share(seconds: list[float], build_cpu: float) -> str:
+    if not seconds:
+        return "—"
+    med = statistics.median(seconds)
+    return f"{med:.2f} ({100 * med / build_cpu:.1f} %)" if build_cpu else f"{med:.2f}"
 
 
 def synth_pack(n: int, work: Path) -> Path:
@@ -191,11 +206,12 @@ def preview(work: Path, edits: int) -> dict[str, Any]:
     lesson = sorted(lessons.glob("[0-9][0-9]-*.yml"))[0]
     url = f"/lessons/{lesson.stem}.html"
     port = _free_port()
-    env = {**os.environ, "CASEFILE_CACHE_DIR": str(work / "preview" / "cache"), "NO_MKDOCS_2_WARNING": "1"}
+    env = {**installed_env(), "CASEFILE_CACHE_DIR": str(work / "preview" / "cache"), "NO_MKDOCS_2_WARNING": "1"}
     log = open(work / "preview" / "serve.log", "w")
     proc = subprocess.Popen(casefile("serve", "--lessons", str(lessons), "--config", str(CONFIG), "-a", f"127.0.0.1:{port}"),
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     times: list[float] = []
+    cpus: list[float] = []  # CPU-s the serve process spent from the save to the page served
     try:
         t0 = time.monotonic()
         while _get(port, url) is None:
@@ -207,12 +223,14 @@ def preview(work: Path, edits: int) -> dict[str, Any]:
         original = lesson.read_text(encoding="utf-8")
         for i in range(edits):
             marker = f"Bench edit {i} {time.time_ns()}"
+            cpu0 = _process_cpu(proc.pid)
             lesson.write_text(re.sub(r"(?m)^title:.*$", f'title: "{marker}"', original, count=1), encoding="utf-8")
             t = time.monotonic()
             while True:
                 page = _get(port, url)
                 if page and marker in page:
                     times.append(time.monotonic() - t)
+                    cpus.append(_process_cpu(proc.pid) - cpu0)
                     break
                 if time.monotonic() - t > 120:
                     raise SystemExit(f"bench: edit {i} never showed on {url}")
@@ -226,7 +244,17 @@ def preview(work: Path, edits: int) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-    return {"startup": startup, "times": times, "median": statistics.median(times)}
+    return {"startup": startup, "times": times, "median": statistics.median(times),
+            "cpu_median": statistics.median(cpus) if all(c >= 0 for c in cpus) else None}
+
+
+def _process_cpu(pid: int) -> float:
+    """user + sys CPU-s of a running process so far (Linux /proc); -1 where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return -1.0
 
 
 # ---------------------------------------------------------------- report
@@ -287,12 +315,14 @@ def report(packs: list[Pack], prev: dict[str, Any] | None, rounds: dict[str, int
     row("handouts: pages per CPU-s", lambda p: f"{pages_per_cpu(p):.0f}")
     row("peak RSS, largest process, MiB", lambda p: f"{p.peak_rss_mib():.0f}")
     if any(p.leak_guard for p in packs):
-        row("leak guard (from the build's output), s", lambda p: f"{statistics.median(p.leak_guard):.2f}" if p.leak_guard else "—")
+        row("leak guard (from the build's output), CPU-s (share of the build)",
+            lambda p: f"{guard_share(p.leak_guard, p.med('cold'))} cold, {guard_share(p.leak_guard_warm, p.med('warm'))} warm")
     L.append("")
     if prev:
         L.append(f"Preview (default pack, `casefile serve`): save → changed page served, median {prev['median']:.2f} s over "
                  f"{len(prev['times'])} edits ({', '.join(f'{t:.2f}' for t in prev['times'])}); server start to first page "
-                 f"{prev['startup']:.1f} s.")
+                 f"{prev['startup']:.1f} s"
+                 + (f"; the serve process's CPU per save, median {prev['cpu_median']:.2f} CPU-s." if prev.get("cpu_median") is not None else "."))
         L.append("")
     L += ["**Targets (issue 13)**", ""]
     for p in packs:
@@ -310,6 +340,9 @@ def report(packs: list[Pack], prev: dict[str, Any] | None, rounds: dict[str, int
         L.append("- N = 500 (≤ 3 min wall; peak RSS ≤ 500 MiB): not run.")
     if not any(p.leak_guard for p in packs):
         L.append("- leak guard's cost: `casefile build` prints no figure for it; not measured.")
+    elif judged.leak_guard:
+        share = 100 * statistics.median(judged.leak_guard) / judged.med("cold")
+        L.append(f"- leak guard ≤ 5 % of the cold build ({judged.name}, issue 12): {verdict(share, 5.0, ' %')}.")
     L += ["", END]
     return "\n".join(L)
 

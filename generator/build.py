@@ -11,16 +11,19 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from . import model
+from .docs_pages import inert_markdown, pack_pages_dir
 from .edition import EDITIONS, Edition
 from .errors import display_path
 from .epoch import content_epoch, ensure_epoch  # noqa: F401 - part of this module's API
 from .load import Loaded, load_pack
+from . import variants
 
 Echo = Callable[[str], None]
 # Handout worker processes while the two editions build (Typst is fast enough in this process alone).
@@ -91,14 +94,16 @@ def _copy_handouts(handouts_dir: Path, site_dir: Path, links: dict[str, str], ed
     return errors
 
 
-def _make_handouts(pack: model.Pack, handouts_dir: Path, *, paper: str, docs_dir: Path, quiet: bool) -> list[str]:
+def _make_handouts(pack: model.Pack, handouts_dir: Path, *, paper: str, docs_dir: Path, quiet: bool,
+                   pages_dir: Path | None = None) -> list[str]:
     """Make the handout PDFs; returns error messages instead of raising, so they are reported
     together with the editions' own."""
     from .errors import PackError
     from .handouts import build_handouts
 
     try:
-        build_handouts(pack, handouts_dir, paper=paper, docs_dir=docs_dir, quiet=quiet, jobs=HANDOUT_JOBS)
+        build_handouts(pack, handouts_dir, paper=paper, docs_dir=docs_dir, quiet=quiet, jobs=HANDOUT_JOBS,
+                       pages_dir=pages_dir)
     except PackError as e:
         return [str(p) for p in e.problems]
     except BuildError as e:
@@ -127,9 +132,11 @@ def _swap(tmp: Path, out: Path, parts: list[str]) -> None:
 
 def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS, handouts: bool = True,
           exports: bool = True, config_file: Path = Path("mkdocs.yml"), paper: str | None = None,
-          quiet: bool = False, echo: Echo = print, loaded: Loaded | None = None) -> BuildResult:
+          quiet: bool = False, echo: Echo = print, loaded: Loaded | None = None,
+          variant: str | None = None) -> BuildResult:
     # PackError propagates before anything is touched (the loader also checks the workshop guide is in docs/)
     loaded = loaded or load_pack(lessons, docs_dir=config_file.parent / "docs")
+    loaded = variants.apply(loaded, variant)  # each lesson as it is taught (pack.yml's variants, --variant)
     pack = loaded.pack
     ensure_epoch(pack)
     if not config_file.exists():
@@ -140,7 +147,7 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
     digest = _inputs_digest(lessons, out, config_file, editions, handouts, exports, paper)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     try:
-        if digest is not None and _restore(digest, loaded, tmp, out, config_file, result, quiet, echo):
+        if digest is not None and _restore(digest, loaded, tmp, out, config_file, lessons, result, quiet, echo):
             return result
         # Handouts (Typst, in this process), then the LMS exports, are
         # made while the editions build in two worker processes: 2 cores stay busy. The editions
@@ -169,7 +176,8 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
                 futures = [pool.submit(_edition_job, *job) for job in jobs]
                 if handouts_dir is not None:
                     errors += _make_handouts(pack, handouts_dir, paper=paper or pack.info.site.paper,
-                                             docs_dir=config_file.parent / "docs", quiet=quiet)
+                                             docs_dir=config_file.parent / "docs", quiet=quiet,
+                                             pages_dir=pack_pages_dir(lessons))
                 export_notes = run_exports()  # this process is free again while the editions finish
                 outputs = []
                 for edition, future in zip(editions, futures):
@@ -193,7 +201,7 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
             result.export_notes += export_notes if export_notes is not None else (run_exports() or [])
             result.built.append("exports")
         # nothing teacher-only may reach a public edition: checked before anything is swapped in
-        _leak_guard(loaded, tmp, out, config_file, result.built, digest)
+        _leak_guard(loaded, tmp, out, config_file, lessons, result.built, digest, quiet, echo)
         if digest is not None:
             _store(digest, tmp, result)
         _swap(tmp, out, result.built)
@@ -218,7 +226,8 @@ def _inputs_digest(lessons: Path, out: Path, config_file: Path, editions: tuple[
     return inputs_digest(lessons=lessons, config_file=config_file, docs_dir=config_file.parent / "docs", options=options)
 
 
-def _leak_guard(loaded: Loaded, tmp: Path, out: Path, config_file: Path, parts: list[str], digest: str | None) -> None:
+def _leak_guard(loaded: Loaded, tmp: Path, out: Path, config_file: Path, lessons: Path, parts: list[str],
+                digest: str | None, quiet: bool, echo: Echo) -> None:
     """Run the leak guard on the built tree, unless it already passed on exactly these bytes (the
     SHA-256 of every file, computed here from the files themselves) from exactly these inputs."""
     from . import build_cache
@@ -227,7 +236,10 @@ def _leak_guard(loaded: Loaded, tmp: Path, out: Path, config_file: Path, parts: 
     tree = build_cache.tree_digest(tmp, parts) if digest is not None else None
     if digest is not None and tree is not None and build_cache.guard_passed(digest, tree):
         return
-    errors = leak_check(loaded, tmp, out, docs_dir=config_file.parent / "docs")
+    cpu = time.process_time()
+    errors = leak_check(loaded, tmp, out, docs_dir=config_file.parent / "docs", pages_dir=pack_pages_dir(lessons))
+    if not quiet:  # bench/run.py reads this line
+        echo(f"Leak guard: checked the public files for teacher-only text in {time.process_time() - cpu:.2f} CPU-s")
     if errors:
         raise BuildError(list(dict.fromkeys(errors)))
     if digest is not None and tree is not None:
@@ -242,8 +254,8 @@ def _store(digest: str, tmp: Path, result: BuildResult) -> None:
                                        "export_notes": result.export_notes})
 
 
-def _restore(digest: str, loaded: Loaded, tmp: Path, out: Path, config_file: Path, result: BuildResult,
-             quiet: bool, echo: Echo) -> bool:
+def _restore(digest: str, loaded: Loaded, tmp: Path, out: Path, config_file: Path, lessons: Path,
+             result: BuildResult, quiet: bool, echo: Echo) -> bool:
     """Nothing changed since a build that is in the cache: put its files in place (after the leak
     guard, see _leak_guard). False: not cached (or a blob is gone), build in full."""
     from . import build_cache
@@ -258,7 +270,7 @@ def _restore(digest: str, loaded: Loaded, tmp: Path, out: Path, config_file: Pat
         return False
     if not quiet:
         echo("Nothing changed since a build in .casefile-cache/: its files are reused (CASEFILE_CACHE=0 rebuilds).")
-    _leak_guard(loaded, tmp, out, config_file, built, digest)
+    _leak_guard(loaded, tmp, out, config_file, lessons, built, digest, quiet, echo)
     result.built = built
     result.notes = [str(n) for n in manifest.get("notes", [])]
     result.export_notes = [str(n) for n in manifest.get("export_notes", [])]
@@ -267,11 +279,12 @@ def _restore(digest: str, loaded: Loaded, tmp: Path, out: Path, config_file: Pat
 
 
 def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tuple[Edition, ...] = EDITIONS,
-                   handouts: Path | None = None) -> list[Path]:
+                   handouts: Path | None = None, lessons: Path | None = None) -> list[Path]:
     """`--markdown-out`: the generated pages, the visible hand-written pages and a ready mkdocs.yml,
     per edition, for any engine that reads MkDocs projects (no casefile plugin needed). The same
     site.edition_site the plugin hands to MkDocs, written out. `handouts`: a folder of made PDFs
-    (site/handouts); the pages link those the edition may have, copied in."""
+    (site/handouts); the pages link those the edition may have, copied in. `lessons`: the pack
+    folder, whose own pages (lessons/pages/) are written next to the docs/ ones."""
     from ruamel.yaml import YAML
 
     from .site import available_handouts, edition_site, merge
@@ -281,7 +294,8 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
     written = []
     docs_src = config_file.parent / "docs"
     for edition in editions:
-        site = edition_site(loaded.pack, edition, docs_src, available_handouts(loaded.pack, handouts, later=False))
+        site = edition_site(loaded.pack, edition, docs_src, available_handouts(loaded.pack, handouts, later=False),
+                            pages_dir=pack_pages_dir(lessons))
         root = dest / edition
         if root.exists():
             shutil.rmtree(root)
@@ -293,6 +307,9 @@ def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tupl
                 if f.is_file() and rel not in site.hidden_docs:
                     (docs / rel).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(f, docs / rel)
+        for uri, path in site.pack_pages.items():  # a pack's pages, their raw HTML made text (no plugin to clean it)
+            (docs / uri).parent.mkdir(parents=True, exist_ok=True)
+            (docs / uri).write_bytes(inert_markdown(path.read_bytes().decode("utf-8", "replace")).encode("utf-8"))
         for page in site.pages:
             (docs / page.uri).parent.mkdir(parents=True, exist_ok=True)
             (docs / page.uri).write_text(page.markdown, encoding="utf-8")

@@ -81,6 +81,14 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
                                      f"{did_you_mean(pack.info.main_source, src_by_id)}; sources are {', '.join(sorted(src_by_id))}"))
 
     def para(src: model.Source | None, pid: str, f: "YamlFile", path: tuple[Any, ...]) -> model.Paragraph | None:
+        """The paragraph `pid` (p3: of `src`; ID:p3: of source ID), or None after reporting it."""
+        named, pid = model.split_ref(pid)
+        if named is not None:
+            src = src_by_id.get(named)
+            if src is None:
+                out.append(f.problem(path, f"unknown source '{named}' in paragraph '{named}:{pid}'{did_you_mean(named, src_by_id)}; "
+                                           f"sources are {', '.join(sorted(src_by_id))}"))
+                return None
         if src is None:
             return None
         for p in src.paragraphs:
@@ -89,10 +97,15 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
         out.append(f.problem(path, f"paragraph '{pid}' does not exist in source '{src.id}' (it has p{src.paragraphs[0].id[1:]} to {src.paragraphs[-1].id})"))
         return None
 
+    def of_source(p: model.Paragraph) -> str:
+        """ " of source 'ID'" when the pack has several sources."""
+        return f" of source '{p.source_id}'" if len(pack.sources) > 1 else ""
+
     def check_quote(src: model.Source | None, pid: str, quote: str, f: "YamlFile", path: tuple[Any, ...], what: str) -> None:
         p = para(src, pid, f, path[:-1] + ("paragraph",) if path[-1] == "quote" else path)
-        if p and not quote_in(quote, p.text):
-            out.append(f.problem(path, f"{what} is not in paragraph '{pid}' word for word; copy the exact words from the source"))
+        if p and not quote_in(quote, p.text or ""):
+            out.append(f.problem(path, f"{what} is not in paragraph '{pid}'{of_source(p)} word for word; "
+                                       "copy the exact words from the source"))
 
     def inline_quotes(obj: Any, f: "YamlFile", path: tuple[Any, ...], default_src: model.Source | None) -> None:
         """Check every [[p12|words]] quote in any text field of obj."""
@@ -103,8 +116,9 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
                     out.append(f.problem(path, f"unknown source '{m['src']}' in quote [[{m.group(0)[2:-2]}]]"))
                     continue
                 p = para(src, m["para"], f, path)
-                if p and not quote_in(m["text"], p.text):
-                    out.append(f.problem(path, f"quote \"{m['text'][:50]}\" is not in paragraph '{m['para']}' word for word; copy the exact words from the source"))
+                if p and not quote_in(m["text"], p.text or ""):
+                    out.append(f.problem(path, f"quote \"{m['text'][:50]}\" is not in paragraph '{m['para']}'{of_source(p)} "
+                                               "word for word; copy the exact words from the source"))
             if "[[" in INLINE_QUOTE.sub("", obj):
                 out.append(f.problem(path, "a quote starts with [[ but is not in the form [[p12|exact words]]; "
                                            "check the paragraph id, the | and the closing ]]"))
@@ -153,7 +167,14 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
     seen_ex: set[str] = set()
     for lesson in pack.lessons:
         f = files[origin[("lesson", lesson.id)]]
-        src = source_for(lesson.source, f, ("source",) if lesson.source else ("id",))
+        own = lesson.source or (lesson.sources[0] if lesson.sources else None)
+        src = source_for(own, f, ("source",) if lesson.source else ("sources", 0) if lesson.sources else ("id",))
+        for j, sid in enumerate(lesson.sources):
+            if sid not in src_by_id:
+                if lesson.source or j:
+                    source_for(sid, f, ("sources", j))
+            elif sid in lesson.sources[:j]:
+                out.append(f.problem(("sources", j), f"source '{sid}' is listed twice; keep one"))
         for j, tid in enumerate(lesson.vocabulary):
             if tid not in term_ids:
                 out.append(f.problem(("vocabulary", j), f"vocabulary '{tid}' is not in glossary.yml{did_you_mean(tid, term_ids)}; add the term there or fix the id"))
@@ -175,7 +196,102 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
             seen_ex.add(ex.id)
             out.extend(_check_exercise(ex, f, at, src, para, claim_ids))
             inline_quotes(ex.model_dump(mode="json"), f, at, src)
+    out.extend(variant_problems(loaded))
+    out.extend(skill_problems(loaded))
     out.extend(link_problems(loaded))
+    return out
+
+
+FULL = "full"  # `--variant full`: every lesson whole, whatever pack.yml picks
+
+
+def activity_names(lesson: model.Lesson) -> dict[str, model.Activity]:
+    """What a variant may call each activity: its id, or its kind when no other activity has that kind."""
+    kinds = Counter(a.kind.value for a in lesson.activities)
+    out = {a.kind.value: a for a in lesson.activities if kinds[a.kind.value] == 1}
+    out.update({a.id: a for a in reversed(lesson.activities) if a.id})
+    return out
+
+
+def variant_problems(loaded: "Loaded") -> list[Problem]:
+    """Each lesson variant names activities and exercises of its lesson, and its minutes add up;
+    pack.yml's `variants:` names lessons and variants that exist."""
+    pack, files, origin = loaded.pack, loaded.files, loaded.origin
+    out: list[Problem] = []
+    for lesson in pack.lessons:
+        f = files[origin[("lesson", lesson.id)]]
+        act_ids = [a.id for a in lesson.activities if a.id]
+        for aid in _dupes(act_ids):
+            j = max(j for j, a in enumerate(lesson.activities) if a.id == aid)
+            out.append(f.problem(("activities", j, "id"), f"activity id '{aid}' is used twice in this lesson; give each activity its own id"))
+        names = activity_names(lesson)
+        ex_ids = [e.id for e in lesson.exercises]
+        for vid, v in lesson.variants.items():
+            at = ("variants", vid)
+            if vid == FULL:
+                out.append(f.problem(at, f"variant id '{FULL}' is kept for the whole lesson (--variant {FULL}); call this variant something else", key=True))
+            total, found = 0, True
+            steps = v.steps()
+            for j, (name, change) in enumerate(steps):
+                a = names.get(name)
+                raw = f.data.get("variants", {}).get(vid, {}).get("activities") if isinstance(f.data, dict) else None
+                plain = not isinstance(raw, list) or j >= len(raw) or isinstance(raw[j], str)
+                where = at + ("activities", j) + (() if plain else (name,))
+                if a is None:
+                    found = False
+                    hint = did_you_mean(name, names) or f"; name an activity by its id or, when the lesson has one of that kind, its kind ({', '.join(names)})"
+                    out.append(f.problem(where, f"variant '{vid}': activity '{name}' is not in this lesson{hint}", key=not plain))
+                    continue
+                total += a.minutes if change.minutes is None else change.minutes
+            seen: set[int] = set()
+            for j, (name, _) in enumerate(steps):
+                a = names.get(name)
+                if a is not None and id(a) in seen:
+                    out.append(f.problem(at + ("activities", j), f"variant '{vid}': activity '{name}' is listed twice; list it once"))
+                if a is not None:
+                    seen.add(id(a))
+            if found and total != v.minutes:
+                out.append(f.problem(at + ("minutes",), f"variant '{vid}': its activities add up to {total} minutes but its minutes are {v.minutes}; "
+                                                         "make them match (write `kind: minutes` for an activity that is shorter in this variant)"))
+            for k, eid in enumerate(v.exercises or []):
+                if eid not in ex_ids:
+                    out.append(f.problem(at + ("exercises", k), f"variant '{vid}': exercise '{eid}' is not in this lesson{did_you_mean(eid, ex_ids)}"))
+    pack_file = files[origin[("pack", "")]]
+    lessons = {lesson.id: lesson for lesson in pack.lessons}
+    for lid, vid in pack.info.variants.items():
+        if lid not in lessons:
+            out.append(pack_file.problem(("variants", lid), f"variants: lesson '{lid}' is not a lesson of this pack{did_you_mean(lid, lessons)}", key=True))
+        elif vid != FULL and vid not in lessons[lid].variants:
+            have = lessons[lid].variants
+            hint = did_you_mean(vid, have) or (f"; it has {', '.join(have)} (or {FULL})" if have else "; it has no variants: declare one under 'variants:' in its file")
+            out.append(pack_file.problem(("variants", lid), f"variants: lesson '{lid}' has no variant '{vid}'{hint}"))
+    return out
+
+
+def skill_problems(loaded: "Loaded") -> list[Problem]:
+    """Skill ids are unique in skills.yml, and every skill a lesson or exercise names is there."""
+    pack, files, origin = loaded.pack, loaded.files, loaded.origin
+    out: list[Problem] = []
+    skill_ids = {s.id for s in pack.skills}
+    if pack.skills:
+        sf = files[origin[("skills", "")]]
+        for sid in _dupes(s.id for s in pack.skills):
+            i = max(i for i, s in enumerate(pack.skills) if s.id == sid)
+            out.append(sf.problem(("skills", i, "id"), f"skill id '{sid}' is used twice; give each skill its own id"))
+
+    def unknown(sid: str, f: "YamlFile", path: tuple[Any, ...]) -> None:
+        if sid not in skill_ids:
+            hint = did_you_mean(sid, skill_ids) or ("; add it to skills.yml" if skill_ids else
+                                                    "; define the pack's skills in skills.yml (id, name, description)")
+            out.append(f.problem(path, f"skill '{sid}' is not in skills.yml{hint}"))
+
+    for lesson in pack.lessons:
+        f = files[origin[("lesson", lesson.id)]]
+        for j, sid in enumerate(lesson.skills):
+            unknown(sid, f, ("skills", j))
+        for i, ex in enumerate(lesson.exercises):
+            for j, sid in enumerate(ex.skills):
+                unknown(sid, f, ("exercises", i, "skills", j))
     return out
 
 
@@ -207,6 +323,21 @@ def link_problems(loaded: "Loaded") -> list[Problem]:
                         shown = target if len(target) <= 40 else target[:37] + "..."
                         out.append(f.problem(path, f"link '{shown}' may only be an http://, https://, mailto: or "
                                                    "relative address (the page would drop it); fix or remove the link"))
+    return out
+
+
+def page_link_problems(shown: str, text: str) -> list[Problem]:
+    """The same rule for a hand-written page of the pack (lessons/pages/x.md), at each link's line."""
+    out: list[Problem] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        for m in _LINK.finditer(line):
+            group = next(i for i in range(1, 4) if m.group(i))
+            target = m.group(group)
+            scheme = _SCHEME.match(target)
+            if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
+                short = target if len(target) <= 40 else target[:37] + "..."
+                out.append(Problem(shown, n, m.start(group) + 1, f"link '{short}' may only be an http://, https://, mailto: or "
+                                                            "relative address (the page would drop it); fix or remove the link"))
     return out
 
 

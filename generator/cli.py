@@ -28,13 +28,35 @@ def fail(problems: list[str], what: str = "nothing was built") -> NoReturn:
     sys.exit(1)
 
 
-def load(lessons: Path, docs_dir: Path | None = None, limits: Any = None) -> Any:
+VARIANT = click.option("--variant", default=None, metavar="ID",
+                       help="Teach every lesson that has this variant in it (e.g. short); 'full': every lesson whole. "
+                            "Default: pack.yml's variants.")
+
+
+def variants_note(pack: Any) -> str:
+    """", 14 skills, 8 lessons with variants (short)" for check's summary line."""
+    with_variants = [lesson for lesson in pack.lessons if lesson.variants]
+    ids = sorted({v for lesson in with_variants for v in lesson.variants})
+    out = f", {len(pack.skills)} skill{'s' if len(pack.skills) != 1 else ''}" if pack.skills else ""
+    if with_variants:
+        n = len(with_variants)
+        out += f", {n} lesson{'s' if n != 1 else ''} with variants ({', '.join(ids)})"
+    return out
+
+
+def load(lessons: Path, docs_dir: Path | None = None, limits: Any = None, variant: str | None = None) -> Any:
+    """The checked pack, each lesson reduced to the variant it is taught in (generator/variants.py)."""
     from .load import load_pack
+    from .variants import apply, problem
 
     try:
-        return load_pack(lessons, limits=limits, docs_dir=docs_dir)
+        loaded = load_pack(lessons, limits=limits, docs_dir=docs_dir)
     except PackError as e:
         fail([str(p) for p in e.problems])
+    wrong = problem(loaded.pack, variant)
+    if wrong:
+        fail([wrong])
+    return apply(loaded, variant)
 
 
 class Main(click.Group):
@@ -84,7 +106,7 @@ def check(lessons: Path, config_file: Path, strict: bool, max_file_mb: float | N
 
     try:
         loaded = load(lessons, docs_dir=config_file.parent / "docs" if config_file.is_file() else None,
-                    limits=Limits.from_env(max_file_mb, max_pack_mb))
+                    limits=Limits.from_env(max_file_mb, max_pack_mb), variant="full")  # every lesson whole
     except Exception as e:  # noqa: BLE001 - a bug of ours: one line and a hint, not a traceback
         if debug:
             click.get_current_context().meta["casefile.debug"] = True  # the group lets it through too
@@ -103,7 +125,8 @@ def check(lessons: Path, config_file: Path, strict: bool, max_file_mb: float | N
     n_ex = sum(len(lesson.exercises) for lesson in pack.lessons)
     lint_note = f" {len(warnings)} lint warning{'s' if len(warnings) != 1 else ''}." if warnings else ""
     click.echo(f"{lessons}: OK: {len(pack.lessons)} lessons, {n_ex} exercises, {len(pack.claims)} claims, "
-               f"{len(pack.references)} references, {len(pack.glossary)} glossary terms; every quote matches its source.{lint_note}")
+               f"{len(pack.references)} references, {len(pack.glossary)} glossary terms{variants_note(pack)}; "
+               f"every quote matches its source.{lint_note}")
     from .importer.review import review_notes  # imported packs: unknown metadata, draft claims
 
     for note in review_notes(loaded):
@@ -120,10 +143,11 @@ def check(lessons: Path, config_file: Path, strict: bool, max_file_mb: float | N
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="Handout paper size (default: pack.yml).")
 @click.option("--markdown-out", type=click.Path(path_type=Path), default=None,
               help="Also write the generated Markdown and a ready mkdocs.yml per edition to this folder.")
+@VARIANT
 @QUIET
 @click.option("--verbose", "-v", is_flag=True, help="Also print every export note and a line per handout.")
 def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts: bool, no_exports: bool,
-          paper: str | None, markdown_out: Path | None, quiet: bool, verbose: bool) -> None:
+          paper: str | None, markdown_out: Path | None, variant: str | None, quiet: bool, verbose: bool) -> None:
     """Build the student and teacher sites, handouts and exports into --out."""
     import time
 
@@ -134,11 +158,11 @@ def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts
 
     start = time.monotonic()
     Progress.verbose = verbose and not quiet
-    loaded = load(lessons, docs_dir=config_file.parent / "docs" if config_file.is_file() else None)
+    loaded = load(lessons, docs_dir=config_file.parent / "docs" if config_file.is_file() else None, variant=variant)
     editions = EDITIONS if edition == "all" else (edition,)
     try:
         result = do_build(lessons, out, editions=editions, handouts=not no_handouts, exports=not no_exports,  # type: ignore[arg-type]
-                          config_file=config_file, paper=paper, quiet=quiet, loaded=loaded,
+                          config_file=config_file, paper=paper, quiet=quiet, loaded=loaded, variant=variant,
                           echo=lambda m: click.echo(m, err=True))
     except BuildError as e:
         fail(e.messages, f"the previous contents of {out}/ are unchanged")
@@ -146,7 +170,7 @@ def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts
     if markdown_out:
         try:
             markdown = write_markdown(loaded, markdown_out, config_file, editions,  # type: ignore[arg-type]
-                                      handouts=out / "handouts" if "handouts" in result.built else None)
+                                      handouts=out / "handouts" if "handouts" in result.built else None, lessons=lessons)
         except (BuildError, SiteError) as e:
             fail(e.messages, f"{markdown_out}/ was not written")
     for note in result.notes:  # MkDocs' warnings: always shown, they need fixing
@@ -164,30 +188,33 @@ def build(lessons: Path, config_file: Path, edition: str, out: Path, no_handouts
 @CONFIG
 @click.option("--edition", type=click.Choice(["student", "teacher"]), default="student", show_default=True)
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
-def serve(lessons: Path, config_file: Path, edition: str, dev_addr: str) -> None:
+@VARIANT
+def serve(lessons: Path, config_file: Path, edition: str, dev_addr: str, variant: str | None) -> None:
     """Live preview: pages reload when a lesson file is saved."""
     from .plugin import serve_site
 
-    load(lessons)  # report problems clearly before MkDocs starts
-    serve_site(config_file, edition, dev_addr, lessons.resolve())
+    load(lessons, variant=variant)  # report problems clearly before MkDocs starts
+    serve_site(config_file, edition, dev_addr, lessons.resolve(), variant=variant)
 
 
 @main.command()
 @LESSONS
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site/handouts"), show_default=True)
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default=None)
+@VARIANT
 @QUIET
-def handouts(lessons: Path, out: Path, paper: str | None, quiet: bool) -> None:
+def handouts(lessons: Path, out: Path, paper: str | None, variant: str | None, quiet: bool) -> None:
     """Write the printable PDFs (worksheets, keys, article, workshop packs)."""
     from .build import ensure_epoch
     from .handouts import build_handouts
 
-    pack = load(lessons).pack
+    pack = load(lessons, variant=variant).pack
     ensure_epoch(pack)
     from .handouts import HandoutError, KindError
 
     try:
-        made = build_handouts(pack, out, paper=paper or pack.info.site.paper, docs_dir=Path("docs"), quiet=quiet, jobs=2)
+        made = build_handouts(pack, out, paper=paper or pack.info.site.paper, docs_dir=Path("docs"), quiet=quiet, jobs=2,
+                              pages_dir=lessons / "pages")
     except (HandoutError, KindError) as e:
         raise click.ClickException(str(e)) from None
     n_student = sum(1 for p in made if p.parent.name == "student")
@@ -201,13 +228,14 @@ def handouts(lessons: Path, out: Path, paper: str | None, quiet: bool) -> None:
               help="Format(s) to write; default all three.")
 @click.option("--lesson", default=None, help="Export one lesson only.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site/exports"), show_default=True)
+@VARIANT
 @QUIET
-def export(lessons: Path, formats: tuple[str, ...], lesson: str | None, out: Path, quiet: bool) -> None:
+def export(lessons: Path, formats: tuple[str, ...], lesson: str | None, out: Path, variant: str | None, quiet: bool) -> None:
     """Export exercises for Canvas (QTI 1.2), Moodle (XML) and any LMS that takes GIFT."""
     from .build import ensure_epoch
     from .export import export_pack
 
-    pack = load(lessons).pack
+    pack = load(lessons, variant=variant).pack
     ensure_epoch(pack)
     try:
         notes = export_pack(pack, out, formats or ("qti", "moodle", "gift"), lesson=lesson, quiet=quiet)
@@ -255,20 +283,32 @@ def schema(out: Path) -> None:
 
 @main.command()
 @LESSONS
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=Path("grades"), show_default=True,
               help="Folder for gradebook.csv and the per-student reports.")
-def grade(lessons: Path, files: tuple[Path, ...], out: Path) -> None:
+@click.option("--marks", "marks", multiple=True, type=click.Path(path_type=Path),
+              help="A marks file from the Check answers page (levels and comments for open answers); repeat for several.")
+@click.option("--roster", type=click.Path(path_type=Path), default=None,
+              help="Class list (CSV, one name or id a row): says who has not handed in each lesson.")
+@VARIANT
+@click.option("--by-skill", is_flag=True, help="Add a score and a max column per skill (skills.yml) to the gradebook.")
+def grade(lessons: Path, files: tuple[Path, ...], out: Path, marks: tuple[Path, ...], roster: Path | None,
+          variant: str | None, by_skill: bool) -> None:
     """Score students' downloaded answer files (or folders of them) against the key.
 
-    Auto-gradable answers get points; open answers are listed in each student's report
-    (OUT/reports/NAME.html) under their rubric and model answer. Files that cannot be graded
-    are listed on stderr; the exit status is 1 only when no file could be graded."""
+    Auto-gradable answers get points; open answers get the points of the levels you picked on
+    the Check answers page (its marks file: --marks, or any *.marks.json among FILES), else they
+    are listed in each student's report (OUT/reports/NAME.html) under their rubric and model
+    answer. Each student gets a feedback file (OUT/feedback/NAME.html). A second run merges with
+    what OUT holds (OUT/gradebook.json). Files that cannot be graded are listed on stderr; the
+    exit status is 1 only when nothing could be graded."""
     from .grade import GradeError, grade as do_grade
 
-    pack = load(lessons).pack
+    if not files and not marks and roster is None:
+        fail(["casefile grade: name the answer files (or folders) to grade"], "no grades were written")
+    pack = load(lessons, variant=variant).pack
     try:
-        result = do_grade(pack, list(files), out)
+        result = do_grade(pack, list(files), out, list(marks), roster, by_skill=by_skill)
     except GradeError as e:
         fail(e.messages, "no grades were written")
     for p in result.problems:

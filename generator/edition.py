@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from . import model
+from . import i18n, model
+from .i18n import N_
 
 Edition = Literal["student", "teacher"]
 EDITIONS: tuple[Edition, ...] = ("student", "teacher")
@@ -41,7 +42,9 @@ class Policy:
 
     def title(self, info: model.PackInfo) -> str:
         """The site's name: site.<edition>_title, or the pack title with this edition's suffix."""
-        return getattr(info.site, self.title_field) or f"{info.title}{self.title_suffix}"
+        with i18n.using(info.language):
+            suffix = i18n._(self.title_suffix) if self.title_suffix else ""
+        return getattr(info.site, self.title_field) or f"{info.title}{suffix}"
 
     def may_link(self, handout_folder: str) -> bool:
         """May pages of this edition link a handout PDF kept in this handouts folder?"""
@@ -66,7 +69,7 @@ POLICIES: dict[str, Policy] = {
     "teacher": Policy("teacher", keys=True, encoded_instant_keys=False, pages=COMMON_PAGES | TEACHER_PAGES,
                       assets=COMMON_ASSETS + ("check-answers.js",), scripts=COMMON_SCRIPTS + ("check-answers.js",),
                       handout_folders=frozenset({"student", "teacher"}), teacher_docs=True,
-                      title_field="teacher_title", title_suffix=" (teacher edition)", activity_text="description",
+                      title_field="teacher_title", title_suffix=N_(" (teacher edition)"), activity_text="description",
                       annotated_source=True, private=True, public_url=False),
 }
 

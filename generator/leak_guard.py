@@ -12,6 +12,7 @@ may reach students only encoded (data-k), never as text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -31,7 +32,6 @@ from .text import to_plain as text_to_plain
 
 MIN_CHARS = 24
 SCANNED = {".html", ".htm", ".json", ".xml", ".js", ".txt", ".md", ".csv", ".svg", ".pdf"}
-_WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
 _ATTR = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 
@@ -44,7 +44,7 @@ class Secret:
 
 
 def fold(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())  # = re.sub(r"\s+", " ", text).strip(), in C
 
 
 def to_plain(text: str) -> str:
@@ -110,11 +110,36 @@ def _positions(loaded: Loaded) -> dict[str, str]:
 
 
 def teacher_secrets(loaded: Loaded) -> list[Secret]:
+    """Every distinctive teacher-only text of the pack, remembered in the content cache by the bytes
+    of the pack's files and of Casefile's code (which fields are teacher-only, how text renders)."""
+    from . import cache
+
+    try:
+        parts = ["secrets", _code(), [(name, f.path.read_bytes()) for name, f in sorted(loaded.files.items())]]
+    except OSError:
+        return _teacher_secrets(loaded)
+    memo = cache.Table("leak-guard", code=_code())
+    hit = memo.get(parts)
+    if hit is not None:
+        return [Secret(*row) for row in json.loads(hit)]
+    secrets = _teacher_secrets(loaded)
+    memo.put(parts, json.dumps([[s.text, s.field, s.where] for s in secrets]))
+    return secrets
+
+
+@functools.cache
+def _code() -> str:
+    from . import cache
+
+    return cache.fingerprint(*sorted(Path(__file__).parent.rglob("*.py")))
+
+
+def _teacher_secrets(loaded: Loaded) -> list[Secret]:
     pack = loaded.pack
     where = _positions(loaded)
     seen: dict[str, Secret] = {}
     for label, raw in _teacher_values(pack, "pack"):
-        plain = fold(to_plain(raw))
+        plain = to_plain(raw)
         for text in (plain, fold(raw)):  # as rendered, and as written (pasted Markdown stays Markdown)
             if len(text) >= MIN_CHARS and text not in seen:
                 seen[text] = Secret(text, label, where.get(fold(raw)) or where.get(plain) or "?")
@@ -134,7 +159,7 @@ def _automaton(secrets: list[Secret], *, despaced: bool = False) -> Any:
 
 def despace(text: str) -> str:
     """PDF text has spaces where the text moved, not always where the words part: compare without."""
-    return _WS.sub("", text)
+    return "".join(text.split())
 
 
 def _find(secrets: list[Secret], text: str, auto: Any = None) -> list[tuple[Secret, int]]:
@@ -204,44 +229,67 @@ def public_files(build_dir: Path) -> list[Path]:
     return [p for p in files if p.suffix.lower() in SCANNED]
 
 
+def _digest(secrets: list[Secret]) -> str:
+    h = hashlib.sha256()
+    for sec in secrets:
+        h.update(b"%d:" % len(sec.text.encode()) + sec.text.encode())
+    return h.hexdigest()
+
+
 def scan(files: Iterable[Path], secrets: list[Secret], *, build_dir: Path, out_dir: Path,
-         docs_dir: Path | None = None) -> list[str]:
-    """One message per (file, teacher text) found; [] when nothing leaks."""
+         docs_dir: Path | None = None, pages_dir: Path | None = None) -> list[str]:
+    """One message per (file, teacher text) found; [] when nothing leaks.
+
+    Text is compared with all whitespace removed (PDFs have no real spaces; an HTML tag between two
+    words leaves none). What a file holds is remembered in the content cache by the SHA-256 of its
+    bytes and of the secrets: a file already scanned against the same secrets (a warm build: the
+    theme's scripts, unchanged pages, PDFs Typst made byte-identical) is not read again."""
     if not secrets:
         return []
-    auto = _automaton(secrets)
-    auto_pdf = _automaton(secrets, despaced=True)
-    texts: dict[str, str] = {}  # by content hash: a PDF copied into the site is read once
+    from . import cache
+
+    memo = cache.Table("leak-guard", code=_code())
+    key = _digest(secrets)
+    auto: Any = None
+    seen: dict[str, list[int]] = {}  # by content hash: a PDF copied into the site is read once
     messages = []
     for path in files:
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        pdf = path.suffix == ".pdf"
-        if digest not in texts:
-            text = _text_of(path, data)
-            texts[digest] = despace(text) if pdf else fold(text)
-        hits = sorted({i for _, i in (auto_pdf if pdf else auto).iter(texts[digest])})
+        if digest not in seen:
+            parts = ["hits", digest, path.suffix, key]
+            hit = memo.get(parts)
+            if hit is None:
+                auto = auto or _automaton(secrets, despaced=True)
+                found = sorted({i for _, i in auto.iter(despace(_text_of(path, data)))})
+                memo.put(parts, json.dumps(found))
+            else:
+                found = json.loads(hit)
+            seen[digest] = found
         rel = path.relative_to(build_dir)
         shown = display_path(out_dir / rel)
-        for i in hits:
+        for i in seen[digest]:
             s = secrets[i]
             quote = s.text if len(s.text) <= 60 else s.text[:57] + "…"
             messages.append(f"{shown}: holds teacher-only text, {s.field} from {s.where} (\"{quote}\"); "
-                            f"{_advice(rel, docs_dir)}")
+                            f"{_advice(rel, docs_dir, pages_dir)}")
     return messages
 
 
-def _advice(rel: Path, docs_dir: Path | None) -> str:
+def _advice(rel: Path, docs_dir: Path | None, pages_dir: Path | None = None) -> str:
     parts = rel.parts
-    if docs_dir is not None and len(parts) > 1 and rel.suffix == ".html":
-        md = docs_dir / Path(*parts[1:]).with_suffix(".md")
+    for folder in (pages_dir, docs_dir):  # a pack's page replaces the docs/ page of the same path
+        if folder is None or len(parts) < 2 or rel.suffix != ".html":
+            continue
+        md = folder / Path(*parts[1:]).with_suffix(".md")
         if md.is_file():
             return (f"remove it from {display_path(md)}, or make that page teacher-only (move it under "
-                    f"docs/teacher/ or add 'edition: teacher' to its front matter); nothing was published")
+                    f"{display_path(folder)}/teacher/ or add 'edition: teacher' to its front matter); nothing was published")
     return "remove it from the page or file it was pasted into (or report a bug if it is generated); nothing was published"
 
 
-def check(loaded: Loaded, build_dir: Path, out_dir: Path, docs_dir: Path | None = None) -> list[str]:
+def check(loaded: Loaded, build_dir: Path, out_dir: Path, docs_dir: Path | None = None,
+          pages_dir: Path | None = None) -> list[str]:
     """The guard as `casefile build` runs it on its temporary folder."""
     return scan(public_files(build_dir), teacher_secrets(loaded), build_dir=build_dir, out_dir=out_dir,
-                docs_dir=docs_dir)
+                docs_dir=docs_dir, pages_dir=pages_dir)

@@ -22,6 +22,7 @@ class Limits:
     file_bytes: int = 2 * MB        # one YAML file
     pack_bytes: int = 50 * MB       # every YAML file of the pack together
     depth: int = 32                 # nested mappings/lists in one YAML file (lessons need about 8)
+    image_bytes: int = 5 * MB       # one image under media/ (CASEFILE_MAX_IMAGE_MB)
 
     @classmethod
     def from_env(cls, file_mb: float | None = None, pack_mb: float | None = None) -> "Limits":
@@ -36,7 +37,8 @@ class Limits:
                 return default
         base = cls()
         return cls(file_bytes=pick(file_mb, "CASEFILE_MAX_FILE_MB", base.file_bytes),
-                   pack_bytes=pick(pack_mb, "CASEFILE_MAX_PACK_MB", base.pack_bytes))
+                   pack_bytes=pick(pack_mb, "CASEFILE_MAX_PACK_MB", base.pack_bytes),
+                   image_bytes=pick(None, "CASEFILE_MAX_IMAGE_MB", base.image_bytes))
 
 
 def megabytes(n: int) -> str:

@@ -5,7 +5,7 @@ Three lints, each reported as `file:line:col: warning: ...` (errors with `casefi
 - balance: a claim filed as disputed or unsubstantiated cites at least one reference, and at least
   one whose `account` is not the claimant's own side (`party`);
 - reading level: the student-facing text of each lesson, and the glossary definitions, scored with
-  textstat (Flesch-Kincaid grade) against the pack's `lints.audience_grade`; the hardest sentences
+  textstat 0.7.4's Flesch-Kincaid grade (readability.py, the same arithmetic) against the pack's `lints.audience_grade`; the hardest sentences
   are listed;
 - re-check: claims whose `checked_as_of` is more than the pack's `lints.recheck_after` days before
   the check date (SOURCE_DATE_EPOCH when set, else today, UTC) are listed.
@@ -44,13 +44,38 @@ def lint_date() -> dt.date:
 def lint_pack(loaded: "Loaded", today: dt.date | None = None) -> list[Problem]:
     """Every lint warning for a loaded pack, sorted by file and position."""
     today = today or lint_date()
-    out = balance(loaded) + reading_level(loaded) + recheck(loaded, today)
+    out = balance(loaded) + reading_level(loaded) + recheck(loaded, today) + language(loaded)
     unique = list(dict.fromkeys(out))
     return sorted(unique, key=lambda p: (p.file, p.line, p.col))  # stable: a text's score before its sentences
 
 
 def _warn(f: "YamlFile", path: tuple[Any, ...], message: str) -> Problem:
     return f.problem(path, f"warning: {message}")
+
+
+# ------------------------------------------------------------------ language
+
+def language(loaded: "Loaded") -> list[Problem]:
+    """The pack's `language:` has a complete catalogue (generator/locale/), else a warning: an
+    unknown language gets English; a catalogue that lacks strings leaves those in English."""
+    from . import i18n
+
+    lang = loaded.pack.info.language
+    shown = loaded.origin.get(("pack", ""))
+    if not shown or i18n.resolve(lang) == i18n.SOURCE_LANGUAGE and lang.split("-")[0] == i18n.SOURCE_LANGUAGE:
+        return []
+    f = loaded.files[shown]
+    if not i18n.is_known(lang):
+        return [_warn(f, ("language",), f"Casefile has no translation for language '{lang}', so its own words "
+                      f"(buttons, headings, feedback) stay in English; languages it has: {', '.join(i18n.available())}. "
+                      "To add one, see 'Languages' in docs/teacher/writing-lessons.md")]
+    missing = i18n.missing(lang)
+    if not missing:
+        return []
+    shown_ids = "; ".join(f"'{m}'" for m in missing[:5]) + ("; …" if len(missing) > 5 else "")
+    return [_warn(f, ("language",), f"the '{i18n.resolve(lang)}' catalogue lacks {len(missing)} of Casefile's "
+                  f"{len(i18n.template())} strings, shown in English: {shown_ids}; translate them in "
+                  f"generator/locale/{i18n.resolve(lang)}/LC_MESSAGES/casefile.po (make messages)")]
 
 
 # ------------------------------------------------------------------ balance
@@ -141,9 +166,9 @@ def lesson_passages(lesson: model.Lesson) -> Iterator[Passage]:
 
 
 def _grade(text: str) -> float:
-    import textstat  # imported here: only `check` needs it
+    from .readability import flesch_kincaid_grade  # textstat's formula, without importing textstat
 
-    return float(textstat.flesch_kincaid_grade(text))
+    return flesch_kincaid_grade(text)
 
 
 def _score(f: "YamlFile", what: str, passages: list[Passage], target: float, first: tuple[Any, ...]) -> list[Problem]:

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import model
+from .docs_pages import PACK_PAGES, guide_file, pack_page_problems
 from .errors import PackError, Problem, display_path, one_line
 from .limits import Limits, megabytes
 from .yaml_reader import Path_, YamlFile, read_yaml
@@ -336,13 +337,15 @@ _CONSEQUENCES: dict[str, tuple[str, bool]] = {  # list -> (pattern with the refe
     "references": (r"reference '([^']*)' is not in references\.yml", True),
     "terms": (r"(?:vocabulary|see_also) '([^']*)' is not in (?:glossary\.yml|the glossary)", True),
     "paragraphs": (r"paragraph '([^']*)' does not exist in source", True),
+    "skills": (r"skill '([^']*)' is not in skills\.yml", True),
     "sources": (r"unknown source '([^']*)'|this pack has \d+ sources()|is not in paragraph '([^']*)' word for word", True),
 }
 
 # A source or register file that could not be read at all counts as empty; what it would have
 # held is then "not there" everywhere, which says nothing new.
 WHOLE_FILE = {"Source": ("paragraphs", "sources"), "ClaimRegister": ("claims",),
-              "ReferenceRegister": ("references",), "Glossary": ("terms",)}
+              "ReferenceRegister": ("references",), "Glossary": ("terms",),
+              "SkillList": ("skills",)}
 
 
 def drop_consequences(problems: list[Problem], salvaged: dict[str, Salvage]) -> list[Problem]:
@@ -383,11 +386,17 @@ def _pack_size_problem(folder: Path, limits: Limits) -> Problem | None:
                                                 "belong, or allow more with --max-pack-mb (or CASEFILE_MAX_PACK_MB)")
 
 
+# `casefile serve` sets this to {}: each file's reading and validation is then remembered by its
+# path and bytes, so a save re-parses only the file that changed.
+MEMO: dict[tuple[str, bytes, str, str], Any] | None = None
+
+
 def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None = None) -> Loaded:
     """Load and check a lesson folder; raise PackError listing every problem.
 
     With `docs_dir` (the site's hand-written pages), the workshop guide named in pack.yml must exist there."""
-    from .checks import check_pack  # checks needs Loaded
+    from .checks import check_pack, page_link_problems  # checks needs Loaded
+    from .media import check_media
 
     folder = Path(folder)
     limits = limits or Limits.from_env()
@@ -403,14 +412,19 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
         raise PackError([too_big])
 
     def parse(path: Path, cls: type[BaseModel]) -> Any:
-        f, errs = read_yaml(path, limits=limits)
-        files[f.shown] = f
-        obj = salvage = None
-        if errs:
-            problems.extend(errs)
+        key = (str(path), path.read_bytes(), cls.__name__, repr(limits)) if MEMO is not None else None
+        if key is not None and key in MEMO:  # type: ignore[operator]
+            f, read_errs, obj, errs, salvage = MEMO[key]  # type: ignore[index]
         else:
-            obj, errs, salvage = validate_salvaging(f, cls)
-            problems.extend(errs)
+            f, read_errs = read_yaml(path, limits=limits)
+            obj = salvage = None
+            errs = []
+            if not read_errs:
+                obj, errs, salvage = validate_salvaging(f, cls)
+            if key is not None:
+                MEMO[key] = (f, read_errs, obj, errs, salvage)  # type: ignore[index]
+        files[f.shown] = f
+        problems.extend(read_errs or errs)
         if obj is None and cls.__name__ in WHOLE_FILE:
             salvage = Salvage(items={name: [None] for name in WHOLE_FILE[cls.__name__]}, keys=set())
         if salvage is not None:
@@ -446,9 +460,10 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
     claims = optional("claims.yml", model.ClaimRegister, "claims")
     references = optional("references.yml", model.ReferenceRegister, "references")
     glossary = optional("glossary.yml", model.Glossary, "terms")
+    skills = optional("skills.yml", model.SkillList, "skills")
 
     lessons: dict[str, model.Lesson] = {}
-    known = {"pack.yml", "claims.yml", "references.yml", "glossary.yml"}
+    known = {"pack.yml", "claims.yml", "references.yml", "glossary.yml", "skills.yml"}
     for p in sorted(folder.iterdir()):
         if p.is_dir() or p.name in known or p.name.startswith("."):
             continue
@@ -480,31 +495,39 @@ def load_pack(folder: Path, limits: Limits | None = None, docs_dir: Path | None 
     ordered = [lessons[i] for i in info.lessons if lessons.get(i)]
     try:
         pack = model.Pack(info=info, sources=sources, claims=claims, references=references,
-                          glossary=glossary, lessons=ordered)
+                          glossary=glossary, lessons=ordered, skills=skills)
     except ValidationError:
         raise PackError(problems or [Problem(origin[("pack", "")], 1, 1, "the pack's files do not fit together; "
                                                                           "fix the problems above and check again")])
     loaded = Loaded(pack=pack, files=files, origin=origin)
     problems.extend(drop_consequences(check_pack(loaded, present=set(lessons)), salvaged))
-    problems.extend(_guide_problems(info, files[origin[("pack", "")]], docs_dir))
+    media_problems, pack.media = check_media(loaded, folder, limits)  # images: read and vetted once
+    problems.extend(media_problems)
+    problems.extend(_guide_problems(info, files[origin[("pack", "")]], docs_dir, folder / PACK_PAGES))
+    problems.extend(Problem(display_path(p), 1, 1, what) for p, what in pack_page_problems(folder / PACK_PAGES))
+    for page in sorted((folder / PACK_PAGES).rglob("*.md")) if (folder / PACK_PAGES).is_dir() else []:
+        problems.extend(page_link_problems(display_path(page), page.read_text(encoding="utf-8", errors="replace")))
     if problems:
         raise PackError(problems)
     return loaded
 
 
-def _guide_problems(info: model.PackInfo, f: YamlFile, docs_dir: Path | None) -> list[Problem]:
-    """The workshop guide is a file under docs/: it must be there, and may not point outside it."""
+def _guide_problems(info: model.PackInfo, f: YamlFile, docs_dir: Path | None, pages_dir: Path) -> list[Problem]:
+    """The workshop guide is a page of the pack's pages/ folder or of docs/: it must be there, and
+    may not point outside them."""
     guide = info.workshop.guide if info.workshop else None
     if not guide:
         return []
     at = ("workshop", "guide")
     rel = Path(guide)
     if rel.is_absolute() or ".." in rel.parts or "\\" in guide:
-        return [f.problem(at, f"workshop guide '{guide}' must be a path inside docs/ (like teacher/facilitator-guide.md), "
-                              "without '..' or a leading '/'")]
-    if docs_dir is not None and Path(docs_dir).is_dir() and not (Path(docs_dir) / rel).is_file():
-        return [f.problem(at, f"workshop guide '{guide}' is not in {display_path(Path(docs_dir))}/; create it there, "
-                              "or fix the path (it is relative to the docs folder)")]
+        return [f.problem(at, f"workshop guide '{guide}' must be a path inside the pack's pages/ folder or docs/ "
+                              "(like teacher/facilitator-guide.md), without '..' or a leading '/'")]
+    docs = Path(docs_dir) if docs_dir is not None and Path(docs_dir).is_dir() else None
+    if (docs is not None or pages_dir.is_dir()) and guide_file(guide, docs, pages_dir, info.site.generic_pages) is None:
+        where = " or ".join(f"{display_path(d)}/" for d in (pages_dir, docs if info.site.generic_pages else None) if d is not None)
+        return [f.problem(at, f"workshop guide '{guide}' is not in {where}; create it there, "
+                              "or fix the path (it is relative to either folder)")]
     return []
 
 

@@ -12,10 +12,11 @@ from typing import Annotated, Any, Literal
 
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from .fields import COR_LEVELS, Confidence, Id, ParaId, PartialDate, Strict, Text, teacher  # noqa: F401
+from .fields import COR_LEVELS, Confidence, Id, Image, ParaId, ParaRef, PartialDate, Provenance, Strict, Text, teacher  # noqa: F401
+from .text import INLINE_QUOTE
 from .kinds import AUTO_GRADED, EXERCISE_KINDS, Exercise, ExerciseBase, Rubric, RubricCriterion  # noqa: F401
 
 # ---------------------------------------------------------------- URLs (issue 12.1)
@@ -69,6 +70,8 @@ class SiteOptions(Strict):
     student_title: str | None = None
     teacher_title: str | None = None
     paper: Literal["a4", "letter"] = "a4"
+    generic_pages: bool = Field(True, description="Include the generic hand-written pages of docs/ (for students, for "
+                                "teachers, writing lessons); false: only the pack's own pages (lessons/pages/).")
 
 
 class LintOptions(Strict):
@@ -106,7 +109,7 @@ class Workshop(Strict):
     title: Text
     lessons: list[Id] = Field(min_length=1, description="Lessons used in the workshop, in order.")
     minutes: Annotated[int, Field(ge=1, le=1440)] = 180
-    guide: str | None = Field(None, description="Hand-written facilitator guide, relative to docs/ (e.g. teacher/facilitator-guide.md).")
+    guide: str | None = Field(None, description="Hand-written facilitator guide: a page of the pack's pages/ folder or of docs/ (e.g. teacher/facilitator-guide.md).")
 
 
 class PackInfo(Strict):
@@ -124,6 +127,8 @@ class PackInfo(Strict):
     site: SiteOptions = SiteOptions()
     workshop: Workshop | None = None
     lints: LintOptions = LintOptions()
+    variants: dict[Id, Id] = Field({}, description="The variant each lesson is taught in (lesson id: variant id, "
+                                   "e.g. 03-tracing-claims: short); `casefile build --variant` wins.")
 
 
 # ---------------------------------------------------------------- sources
@@ -139,14 +144,40 @@ class ParagraphKind(str, Enum):
     caption = "caption"
     furniture = "furniture"
     advert = "advert"
+    image = "image"
 
 
 class Paragraph(Strict):
     id: ParaId
     kind: ParagraphKind = ParagraphKind.body
-    text: Text
+    text: Text | None = Field(None, description="The words as published (an image paragraph has none: its "
+                              "words are its image's caption).")
+    image: Image | None = Field(None, description="An image shown as this paragraph (kind: image); its caption is "
+                                "the paragraph's text for quotes, highlights and claims.")
     inserted: bool = Field(False, description="Added (or moved) by a re-import after the ids were given: its id "
                            "keeps its number, so it need not follow the order of the others.")
+    _source_id: str | None = PrivateAttr(None)  # set by the Source that holds it
+
+    @model_validator(mode="after")
+    def _image_or_text(self) -> "Paragraph":
+        if self.image is not None:
+            if self.text is not None and self.text != self.image.caption:  # (equal: a dump read back)
+                raise PydanticCustomError("image_text", "an image paragraph's words are its caption: move 'text' "
+                                          "into image.caption (or remove 'image')")
+            if self.kind not in (ParagraphKind.body, ParagraphKind.image):
+                raise PydanticCustomError("image_kind", "a paragraph with an image has kind 'image' (or no kind)")
+            self.kind = ParagraphKind.image
+            self.text = self.image.caption
+        elif self.text is None:
+            raise PydanticCustomError("text_missing", "a paragraph needs 'text' (or an 'image' with its caption)")
+        elif self.kind == ParagraphKind.image:
+            raise PydanticCustomError("image_missing", "kind 'image' needs an 'image:' (file, alt, caption, provenance)")
+        return self
+
+    @property
+    def source_id(self) -> str | None:
+        """The id of the source this paragraph belongs to."""
+        return self._source_id
 
 
 class Source(Strict):
@@ -162,6 +193,12 @@ class Source(Strict):
     license_note: Text
     sensitivity: Sensitivity | None = None
     paragraphs: list[Paragraph] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _own_paragraphs(self) -> "Source":
+        for p in self.paragraphs:
+            p._source_id = self.id
+        return self
 
 
 # ---------------------------------------------------------------- claims & references
@@ -192,7 +229,7 @@ class Claim(Strict):
 
     id: Id
     source: Id | None = Field(None, description="Source id; may be left out when the pack has one source.")
-    paragraph: ParaId
+    paragraph: ParaRef = Field(description="p3, or ID:p3 (the same as source: ID with paragraph: p3).")
     quote: Text = Field(description="Exact span of the paragraph text.")
     claimant: Text = teacher(..., description="Who makes the claim.")
     relies_on: Text = teacher(..., description="What the claim rests on, as the article presents it.")
@@ -206,6 +243,16 @@ class Claim(Strict):
     checked_as_of: dt.date = teacher(...)
     draft: bool = teacher(False, description="A candidate claim found by `casefile import`/`new pack`, not checked "
                           "yet: its teacher fields are placeholders. Check it, then remove this line.")
+
+    @model_validator(mode="after")
+    def _split_paragraph(self) -> "Claim":
+        named, pid = split_ref(self.paragraph)
+        if named is not None:  # paragraph: coverage:p3 is source: coverage, paragraph: p3
+            if self.source not in (None, named):
+                raise PydanticCustomError("claim_source", f"the claim names source '{self.source}' but its paragraph "
+                                          f"'{self.paragraph}' is in '{named}'; keep one of them")
+            self.source, self.paragraph = named, pid
+        return self
 
 
 class ReferenceKind(str, Enum):
@@ -277,6 +324,7 @@ class ActivityKind(str, Enum):
 
 
 class Activity(Strict):
+    id: Id | None = Field(None, description="Names the activity for a lesson's variants (e.g. warm-up).")
     kind: ActivityKind
     title: Text
     minutes: Annotated[int, Field(ge=1, le=600)]
@@ -286,17 +334,83 @@ class Activity(Strict):
     exercises: list[Id] = Field([], description="Exercises done in this activity.")
 
 
+# ---------------------------------------------------------------- variants and skills (issue 14.3, 14.6)
+
+VariantMinutes = Annotated[int, Field(ge=1, le=600)]
+
+
+class ActivityChange(Strict):
+    """How an activity differs in a variant; what is left out stays as the activity has it."""
+
+    minutes: VariantMinutes | None = None
+    description: Text | None = Field(None, description="How to run it in this variant, for the teacher.")
+    student: Text | None = Field(None, description="What students do in this variant.")
+
+
+def _activity_entries(value: Any) -> Any:
+    """`- warm_up`, `- reading: 8` and `- reading: {minutes: 8, ...}` all become {name: change},
+    so every mistake is reported at its place as one plain message."""
+    if not isinstance(value, list):
+        return value
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            out.append({item: {}})
+        elif isinstance(item, dict) and len(item) == 1:
+            name, change = next(iter(item.items()))
+            out.append({name: change if isinstance(change, dict) else {"minutes": change}})
+        else:
+            out.append(item)
+    return out
+
+
+VariantStepInput = Id | dict[Id, VariantMinutes | ActivityChange]
+
+
+class Variant(Strict):
+    """A shorter (or longer) path through a lesson: which activities, and which exercises."""
+
+    title: Text = Field(description="What the teacher sees, e.g. '45 minutes'.")
+    minutes: VariantMinutes
+    activities: Annotated[list[Annotated[dict[Id, ActivityChange], Field(min_length=1, max_length=1)]],
+                          BeforeValidator(_activity_entries, json_schema_input_type=list[VariantStepInput])] = Field(
+        min_length=1, description="Activities in order, each by its id, or by its kind when the lesson has one "
+        "activity of that kind (warm_up, reading, exercises, discussion, exit_ticket, other); write "
+        "`kind: minutes` (or `kind: {minutes: 15, student: ...}`) for one that is different in this variant.")
+    exercises: list[Id] | None = Field(None, description="The exercises done; leave out for every exercise "
+                                       "but those of the activities the variant leaves out.")
+    note: Text | None = Field(None, description="What changes, for the teacher.")
+
+    def steps(self) -> list[tuple[str, ActivityChange]]:
+        """(activity name, how it changes in this variant)."""
+        return [next(iter(a.items())) for a in self.activities]
+
+
+class Skill(Strict):
+    id: Id
+    name: Text
+    description: Text
+    group: Text | None = Field(None, description="A family of skills, e.g. SIFT or COR.")
+
+
+class SkillList(Strict):
+    skills: list[Skill]
+
+
 class Lesson(Strict):
     id: Id
     title: Text
     summary: Text
     audience: Text
     duration: Annotated[int, Field(ge=1, le=600)] = Field(description="Minutes.")
-    source: Id | None = None
+    source: Id | None = Field(None, description="The source bare paragraph ids (p3) and quotes ([[p3|…]]) mean; "
+                              "leave out for the pack's main source.")
+    sources: list[Id] = Field([], description="The sources the lesson uses (cite the others as ID:p3, [[ID:p3|…]]); "
+                              "without 'source:', the first of these is the lesson's own.")
     objectives: list[Text] = Field(min_length=1)
     key_points: list[Text] = Field(min_length=1)
     vocabulary: list[Id] = []
-    focus_paragraphs: list[ParaId] = []
+    focus_paragraphs: list[ParaRef] = []
     materials: list[Text] = []
     activities: list[Activity] = Field(min_length=1)
     discussion: list[Text] = []
@@ -304,6 +418,26 @@ class Lesson(Strict):
     sensitivity: Sensitivity | None = None
     extensions: list[Text] = []
     exercises: list[Exercise] = []
+    skills: list[Id] = Field([], description="Skills the lesson teaches (ids from skills.yml).")
+    variants: dict[Id, Variant] = teacher({}, description="Shorter or longer paths through the lesson, by id "
+                                          "(e.g. short); the teacher picks one with pack.yml's variants or --variant.")
+    _variant: str | None = PrivateAttr(None)  # the variant this lesson was reduced to (variants.view)
+    _full_duration: int | None = PrivateAttr(None)
+    _whole: "Lesson | None" = PrivateAttr(None)  # the lesson before variants.view reduced it
+
+    @property
+    def whole(self) -> "Lesson":
+        """The whole lesson, also once reduced to a variant."""
+        return self._whole or self
+
+    @property
+    def built_variant(self) -> str | None:
+        return self._variant
+
+    @property
+    def full_duration(self) -> int:
+        """Minutes of the whole lesson, also once reduced to a variant."""
+        return self._full_duration or self.duration
 
 
 class Pack(BaseModel):
@@ -317,6 +451,9 @@ class Pack(BaseModel):
     references: list[Reference]
     glossary: list[GlossaryTerm]
     lessons: list[Lesson]
+    skills: list[Skill] = []
+    # The pack's validated media files (generator/media.py): path as written ("media/x.png") -> bytes
+    media: dict[str, bytes] = Field(default_factory=dict)
     # id -> item per list, rebuilt whenever the list object changes (edition.view assigns new lists)
     _index: dict[str, tuple[list[Any], dict[str, Any]]] = PrivateAttr(default_factory=dict)
 
@@ -335,7 +472,23 @@ class Pack(BaseModel):
         return self._by_id("sources")[source_id]
 
     def lesson_source(self, lesson: Lesson) -> Source:
-        return self.source(lesson.source)
+        """The lesson's own source: what a bare `p3` means in it."""
+        return self.source(lesson.source or (lesson.sources[0] if lesson.sources else None))
+
+    def lesson_sources(self, lesson: Lesson) -> list[Source]:
+        """Every source the lesson uses: its own first, then `sources:`, then any other it cites."""
+        ids = [self.lesson_source(lesson).id, *lesson.sources, *sorted(cited_sources(lesson))]
+        known = self._by_id("sources")
+        return [known[i] for i in dict.fromkeys(ids) if i in known]
+
+    def lesson_paragraphs(self, lesson: Lesson) -> dict[str, Paragraph]:
+        """Paragraph reference -> paragraph, as a lesson may write them: `p3` (its own source) and
+        `ID:p3` (any source of the pack, its own too)."""
+        own = self.lesson_source(lesson)
+        out: dict[str, Paragraph] = {p.id: p for p in own.paragraphs}
+        for s in self.sources:
+            out.update({f"{s.id}:{p.id}": p for p in s.paragraphs})
+        return out
 
     def claim(self, claim_id: str) -> Claim:
         return self._by_id("claims")[claim_id]
@@ -346,6 +499,42 @@ class Pack(BaseModel):
     def reference(self, ref_id: str) -> Reference:
         return self._by_id("references")[ref_id]
 
+    def skill(self, skill_id: str) -> Skill:
+        return self._by_id("skills")[skill_id]
+
+
+def split_ref(ref: str) -> tuple[str | None, str]:
+    """`coverage:p3` -> ("coverage", "p3"); `p3` -> (None, "p3")."""
+    src, _, pid = ref.rpartition(":")
+    return (src or None), pid
+
+
+_REF_FIELDS = ("paragraph", "paragraphs", "focus_paragraphs")
+
+
+def cited_refs(lesson: Lesson) -> set[str]:
+    """The `ID:p3` references in the lesson's paragraph fields and inline quotes ([[ID:p3|…]])."""
+    out: set[str] = set()
+    stack: list[Any] = [lesson.model_dump(mode="json")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                refs = [v] if isinstance(v, str) else v if isinstance(v, list) else []
+                if k in _REF_FIELDS:
+                    out.update(r for r in refs if isinstance(r, str) and ":" in r)
+                stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str) and "[[" in node:
+            out.update(f"{m['src']}:{m['para']}" for m in INLINE_QUOTE.finditer(node) if m["src"])
+    return out
+
+
+def cited_sources(lesson: Lesson) -> set[str]:
+    """Source ids named in the lesson's paragraph references (`ID:p3`) and inline quotes ([[ID:p3|…]])."""
+    return {r.split(":")[0] for r in cited_refs(lesson)}
+
 
 # Top-level file kinds, for the JSON schema writer and the loader.
 FILE_MODELS: dict[str, type[BaseModel]] = {
@@ -355,4 +544,5 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "references": ReferenceRegister,
     "glossary": Glossary,
     "lesson": Lesson,
+    "skills": SkillList,
 }

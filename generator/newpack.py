@@ -96,6 +96,8 @@ def new_pack(folder: Path, source_file: Path | None, *, title: str | None = None
                                             .replace("{site_name}", _q(pack_title)).replace("{language}", "en"),
                                             encoding="utf-8")
         shutil.copytree(templates / "docs", staging / "docs")
+        (staging / ".gitignore").write_text("# Built sites, Casefile's cache, and grades/ (students' answers and marks: keep them private)\n"
+                                            "/site/\n/.casefile-cache/\n/grades/\n", encoding="utf-8")
         if folder.exists():
             folder.rmdir()
         staging.rename(folder)

@@ -17,26 +17,62 @@ from typing import Any
 
 import jinja2
 
-from . import model
+from . import i18n, model
+from .i18n import N_, _, ngettext
 from .lints import recheck_due_at_build
 from .edition import Edition, policy, public_fields, shows_key, view
 from .handout_names import handout_folder
 from .kinds import KINDS
 from .kinds.claim_audit import AUDIT_FIELDS
+from .media import asset_uri as media_uri
 from .text import md_escape, to_html, to_plain
 
 NavItem = tuple[str, "str | list[NavItem]"]
 
-# Labels of the exercise kinds (each kind's own, from generator/kinds/).
+# Labels of the exercise kinds (each kind's own, from generator/kinds/), in English: the message
+# ids, translated where shown (`kind_label`, `activity_label`, `_(KIND_LABEL[…])`).
 KIND_LABEL = {name: k.label for name, k in KINDS.items()}
 ACTIVITY_LABEL = {
-    "warm_up": "Warm-up", "reading": "Reading", "exercises": "Exercises", "discussion": "Discussion",
-    "exit_ticket": "Exit ticket", "other": "Activity",
+    "warm_up": N_("Warm-up"), "reading": N_("Reading"), "exercises": N_("Exercises"), "discussion": N_("Discussion"),
+    "exit_ticket": N_("Exit ticket"), "other": N_("Activity"),
 }
 
 
+# The model's enumerations as the pages show them (value with spaces for underscores): message ids.
+ENUM_WORDS = [
+    # sensitivity topics
+    N_("violence"), N_("terrorism"), N_("death"), N_("war"), N_("children"), N_("religion"),
+    N_("conspiracy theories"), N_("graphic images"), N_("other"),
+    # claim types and statuses, confidence
+    N_("checkable fact"), N_("attributed allegation"), N_("motive claim"), N_("insinuating question"),
+    N_("loaded label"), N_("opinion"), N_("accurate"), N_("accurate but truncated"), N_("misquoted"),
+    N_("inaccurate"), N_("overstated"), N_("disputed"), N_("unsubstantiated"), N_("not checkable"),
+    N_("high"), N_("medium"), N_("low"), N_("unverified"),
+    # reference kinds
+    N_("official record"), N_("official statement"), N_("news report"), N_("investigation"), N_("state media"),
+    N_("rating"), N_("research"), N_("social media"), N_("book"),
+]
+PARAGRAPH_KIND_LABEL = {
+    "dek": N_("subtitle"), "byline": N_("byline"), "embed": N_("embedded post"), "caption": N_("image caption"),
+    "furniture": N_("publisher's page furniture"), "advert": N_("advertisement"), "image": N_("image"),
+}
+
+
+def enum_label(value: Any) -> str:
+    """An enumeration value as words in the pack's language ("accurate_but_truncated" → "accurate but truncated")."""
+    return _(str(getattr(value, "value", value)).replace("_", " "))
+
+
+def paragraph_kind_label(kind: str) -> str:
+    return _(PARAGRAPH_KIND_LABEL[kind])
+
+
 def kind_label(ex: Any) -> str:
-    return ex.kind.label_for(ex)
+    return _(ex.kind.label_for(ex))
+
+
+def activity_label(kind: str) -> str:
+    return _(ACTIVITY_LABEL[kind])
 
 
 class RenderError(Exception):
@@ -71,8 +107,9 @@ def attr_value(value: object) -> str:
     return "".join(ch if ch.isalnum() or ch == " " else f"&#{ord(ch)};" for ch in str(value))
 
 
-def _env() -> jinja2.Environment:
+def _env(language: str = i18n.SOURCE_LANGUAGE) -> jinja2.Environment:
     env = jinja2.Environment(
+        extensions=["jinja2.ext.i18n"],  # {{ _("…") }}, {{ ngettext(…) }}: the catalogue (generator/i18n.py)
         # the site's templates, then the kinds' own (generator/kinds/<kind>/form.j2, key.j2)
         loader=jinja2.ChoiceLoader([jinja2.PackageLoader("generator", "templates/site"),
                                     jinja2.PackageLoader("generator", "kinds")]),
@@ -88,14 +125,26 @@ def _env() -> jinja2.Environment:
     env.globals["KIND_LABEL"] = KIND_LABEL
     env.globals["kind_label"] = kind_label
     env.globals["ACTIVITY_LABEL"] = ACTIVITY_LABEL
+    env.globals["activity_label"] = activity_label
+    env.globals["enum_label"] = enum_label
+    env.filters["enum_label"] = enum_label
+    env.globals["paragraph_kind_label"] = paragraph_kind_label
+    env.globals["field_label"] = lambda label: _(label)  # AUDIT_FIELDS' labels
     env.globals["AUDIT_FIELDS"] = AUDIT_FIELDS
     env.globals["recheck_due"] = recheck_due_at_build  # content lints: claims due for a re-check (claims.md.j2)
-    return env
+    return i18n.install(env, language)
 
 
 @functools.cache
-def env() -> jinja2.Environment:
-    return _env()
+def env(language: str = i18n.SOURCE_LANGUAGE) -> jinja2.Environment:
+    return _env(i18n.resolve(language))
+
+
+# Exercise fields that are labels, not what students answer: tagging skills keeps saved answers.
+UNVERSIONED = frozenset({"skills"})
+# Exercise fields added after saved answers were first keyed by the content version: left out of the
+# hash while unset, so adding the field did not change every lesson's version (and wipe saved answers).
+UNSET_UNVERSIONED = {"image"}
 
 
 def content_version(pack: model.Pack, lesson: model.Lesson) -> str:
@@ -103,7 +152,9 @@ def content_version(pack: model.Pack, lesson: model.Lesson) -> str:
     items), so stale saved answers are not reloaded. Teacher-only fields are left out: the hash is
     the same from the full pack, either edition's view and `casefile grade`, and fixing a key or a
     why does not wipe students' saved work."""
-    data = json.dumps([public_fields(e) for e in lesson.exercises], sort_keys=True, default=str)
+    shown = [{k: v for k, v in public_fields(e).items() if k not in UNVERSIONED and not (k in UNSET_UNVERSIONED and v is None)}
+             for e in lesson.exercises]
+    data = json.dumps(shown, sort_keys=True, default=str)
     return hashlib.sha256(f"{pack.info.id}/{pack.info.version}/{data}".encode()).hexdigest()[:12]
 
 
@@ -134,6 +185,7 @@ class Renderer:
         self.edition = edition
         self.policy = policy(edition)
         self.pack = view(pack, edition)
+        self.language = i18n.resolve(pack.info.language)
         # The Check answers page's key (grade.browser_key_json of the full pack), given by site.py
         # so that render does not import the grader.
         self.browser_key = browser_key
@@ -165,8 +217,12 @@ class Renderer:
         def md(text: str | None, inline: bool = False) -> str:
             return to_html(text, para_href, inline=inline)
 
+        def media_src(file: str) -> str:
+            """The site's copy of a vetted image (generator/media.py), relative to this page."""
+            return href(media_uri(file, self.pack.media[file]))
+
         return dict(pack=self.pack, edition=self.edition, policy=self.policy, link=link,
-                    href=href, md=md, mdi=lambda t: md(t, True), para_href=para_href,
+                    href=href, md=md, mdi=lambda t: md(t, True), para_href=para_href, media_src=media_src,
                     shows_key=lambda ex: shows_key(ex, self.edition), obfuscate=obfuscate,
                     instant_key=instant_key, handout=lambda lid, kind: self._handout(uri, lid, kind), **kw)
 
@@ -184,72 +240,106 @@ class Renderer:
 
     def _page(self, template: str, uri: str, title: str, **kw: Any) -> Page:
         try:
-            md = env().get_template(template).render(self._ctx(uri, title=title, **kw))
+            with i18n.using(self.language):
+                md = env(self.language).get_template(template).render(self._ctx(uri, title=title, **kw))
         except Exception as e:  # noqa: BLE001 - named after the page it broke, reported by the caller
             raise RenderError(uri, template, e) from e
         return Page(uri=uri, title=title, markdown=md)
 
     # ---------------------------------------------------------------- pages
     def pages(self) -> list[Page]:
+        with i18n.using(self.language):
+            return self._pages()
+
+    def _pages(self) -> list[Page]:
         pack = self.pack
         out = [self._page("home.md.j2", "index.md", pack.info.title)]
         for n, lesson in enumerate(pack.lessons, 1):
             src = pack.lesson_source(lesson)
             out.append(self._page("lesson.md.j2", f"lessons/{lesson.id}.md", lesson.title, lesson=lesson, number=n,
                                   source=src, version=content_version(self.full, lesson),
-                                  paragraphs={p.id: p for p in src.paragraphs}))
+                                  paragraphs=pack.lesson_paragraphs(lesson), lesson_sources=pack.lesson_sources(lesson)))
         for src in pack.sources:
             claims = ([c for c in pack.claims if (c.source or pack.sources[0].id) == src.id]
                       if self.policy.annotated_source else [])
             out.append(self._page("source.md.j2", f"source/{src.id}.md", src.title, source=src, claims=claims))
-        out.append(self._page("schedule.md.j2", "schedule.md", "Schedule"))
+        out.append(self._page("schedule.md.j2", "schedule.md", _("Schedule")))
         if pack.glossary:
-            out.append(self._page("glossary.md.j2", "glossary.md", "Glossary"))
+            out.append(self._page("glossary.md.j2", "glossary.md", _("Glossary")))
+        if pack.skills:
+            out.append(self._page("skills.md.j2", "skills.md", _("Skills"), where=skill_index(pack)))
         pages = self.policy.pages
         if "claims" in pages and pack.claims:
-            out.append(self._page("claims.md.j2", "teacher/claims.md", "Claim register"))
+            out.append(self._page("claims.md.j2", "teacher/claims.md", _("Claim register")))
         if "references" in pages and pack.references:
-            out.append(self._page("references.md.j2", "teacher/references.md", "References"))
+            out.append(self._page("references.md.j2", "teacher/references.md", _("References")))
         if "guide" in pages:
             for n, lesson in enumerate(pack.lessons, 1):
                 src = pack.lesson_source(lesson)
-                out.append(self._page("guide.md.j2", f"teacher/guide/{lesson.id}.md", f"Guide: {lesson.title}",
-                                      lesson=lesson, number=n, source=src,
-                                      paragraphs={p.id: p for p in src.paragraphs}))
+                out.append(self._page("guide.md.j2", f"teacher/guide/{lesson.id}.md",
+                                      _("Guide: %(title)s") % {"title": lesson.title},
+                                      lesson=lesson, number=n, source=src, paragraphs=pack.lesson_paragraphs(lesson),
+                                      lesson_sources=pack.lesson_sources(lesson)))
         if "check-answers" in pages:
             if self.browser_key is None:
                 raise ValueError("the Check answers page needs browser_key (see site.edition_site)")
-            out.append(self._page("check-answers.md.j2", "teacher/check-answers.md", "Check answers",
+            out.append(self._page("check-answers.md.j2", "teacher/check-answers.md", _("Check answers"),
                                   key_json=self.browser_key))
         return out
 
     def nav(self, docs: list[tuple[str, str]], teacher_docs: list[tuple[str, str]]) -> list[NavItem]:
         """Navigation: generated pages first, then the hand-written ones, teacher pages last."""
+        with i18n.using(self.language):
+            return self._nav(docs, teacher_docs)
+
+    def _nav(self, docs: list[tuple[str, str]], teacher_docs: list[tuple[str, str]]) -> list[NavItem]:
         pack = self.pack
-        nav: list[NavItem] = [("Home", "index.md")]
-        nav.append(("Lessons", _chunked([(f"{n}. {lesson.title}", f"lessons/{lesson.id}.md")
+        nav: list[NavItem] = [(_("Home"), "index.md")]
+        nav.append((_("Lessons"), _chunked([(f"{n}. {lesson.title}", f"lessons/{lesson.id}.md")
                                          for n, lesson in enumerate(pack.lessons, 1)])))
-        nav.append(("The article" if len(pack.sources) == 1 else "Sources",
+        nav.append((_("The article") if len(pack.sources) == 1 else _("Sources"),
                     f"source/{pack.sources[0].id}.md" if len(pack.sources) == 1
                     else [(s.title, f"source/{s.id}.md") for s in pack.sources]))
-        nav.append(("Schedule", "schedule.md"))
+        nav.append((_("Schedule"), "schedule.md"))
         if pack.glossary:
-            nav.append(("Glossary", "glossary.md"))
+            nav.append((_("Glossary"), "glossary.md"))
+        if pack.skills:
+            nav.append((_("Skills"), "skills.md"))
         nav.extend(docs)
         pages = self.policy.pages
         section: list[NavItem] = list(teacher_docs) if self.policy.teacher_docs else []
         if "guide" in pages:
-            section.append(("Lesson guides", _chunked([(f"{n}. {lesson.title}", f"teacher/guide/{lesson.id}.md")
+            section.append((_("Lesson guides"), _chunked([(f"{n}. {lesson.title}", f"teacher/guide/{lesson.id}.md")
                                                        for n, lesson in enumerate(pack.lessons, 1)])))
         if "claims" in pages and pack.claims:
-            section.append(("Claim register", "teacher/claims.md"))
+            section.append((_("Claim register"), "teacher/claims.md"))
         if "references" in pages and pack.references:
-            section.append(("References", "teacher/references.md"))
+            section.append((_("References"), "teacher/references.md"))
         if "check-answers" in pages:
-            section.append(("Check answers", "teacher/check-answers.md"))
+            section.append((_("Check answers"), "teacher/check-answers.md"))
         if section:
-            nav.append(("For teachers", section))
+            nav.append((_("For teachers"), section))
         return nav
+
+
+SkillPlaces = tuple[list[model.Lesson], list[tuple[model.Lesson, list[tuple[int, Any]]]]]
+
+
+def skill_index(pack: model.Pack) -> dict[str, SkillPlaces]:
+    """skill id -> (lessons that teach it, [(lesson, [(exercise number, exercise), ...])] where it is practised)."""
+    out: dict[str, SkillPlaces] = {s.id: ([], []) for s in pack.skills}
+    for lesson in pack.lessons:
+        for sid in lesson.skills:
+            if sid in out:
+                out[sid][0].append(lesson)
+        for n, ex in enumerate(lesson.exercises, 1):
+            for sid in ex.skills:
+                if sid in out:
+                    practised = out[sid][1]
+                    if not practised or practised[-1][0] is not lesson:
+                        practised.append((lesson, []))
+                    practised[-1][1].append((n, ex))
+    return out
 
 
 NAV_CHUNK = 10
@@ -260,5 +350,6 @@ def _chunked(items: list[NavItem]) -> list[NavItem]:
     a page then carries only its own group's links, so page weight stays flat as a pack grows."""
     if len(items) <= 2 * NAV_CHUNK:
         return items
-    return [(f"Lessons {i + 1}–{min(i + NAV_CHUNK, len(items))}", items[i:i + NAV_CHUNK])
+    return [(_("Lessons %(first)s–%(last)s") % {"first": i + 1, "last": min(i + NAV_CHUNK, len(items))},
+             items[i:i + NAV_CHUNK])
             for i in range(0, len(items), NAV_CHUNK)]

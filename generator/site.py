@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from . import model
-from .docs_pages import doc_nav, scan_docs
+from .docs_pages import doc_nav, page_files, scan_pages
 from .edition import Edition, Policy, policy
 from .grade import browser_key_json
 from .handout_names import handout_folder, pack_handout_names
 from .kinds.bundle import asset_bytes
+from .media import asset_uri as media_uri
 from .render import NavItem, Page, RenderError, Renderer
 from .text import safe_title
 
@@ -48,6 +49,10 @@ class EditionSite:
     polyfills: list[str]
     doc_uris: set[str]                   # hand-written Markdown pages this edition shows
     hidden_docs: set[str]                # files under docs/ this edition must not contain
+    # uri -> file of the pack's own pages (lessons/pages/) this edition shows, added next to docs/
+    pack_pages: dict[str, Path] = field(default_factory=dict)
+    # uri -> file of every hand-written page this edition shows (docs/ or the pack's)
+    doc_files: dict[str, Path] = field(default_factory=dict)
     # uri in the site -> path under the handouts folder, for every PDF the pages link
     linked_handouts: dict[str, str] = field(default_factory=dict)
 
@@ -74,13 +79,19 @@ def nav_config(nav: list[NavItem]) -> list[dict[str, Any]]:
 
 
 def edition_site(pack: model.Pack, edition: Edition, docs_dir: Path,
-                 handouts: dict[str, dict[str, str]] | None = None) -> EditionSite:
+                 handouts: dict[str, dict[str, str]] | None = None, pages_dir: Path | None = None) -> EditionSite:
     """Everything one edition's site is made of. `handouts`: {lesson id or "": {kind: PDF name}}
-    the pages may link (see available_handouts)."""
+    the pages may link (see available_handouts). `pages_dir`: the pack's own pages (lessons/pages/),
+    which replace the docs/ pages of the same path (docs_pages.page_files)."""
     pol = policy(edition)
-    docs, hidden = scan_docs(docs_dir, edition)
-    doc_files = ({p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file()} - hidden
-                 if docs_dir.is_dir() else set())
+    files = page_files(docs_dir, pages_dir, pack.info.site.generic_pages)
+    docs, hidden_uris = scan_pages(files, edition)
+    shown = {uri: path for uri, path in files.items() if uri not in hidden_uris}
+    doc_files = set(shown)
+    in_docs = {p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file()} if docs_dir.is_dir() else set()
+    # docs/ files this edition leaves out: the other edition's, those a pack page replaces, the
+    # generic pages a pack turned off
+    hidden = {uri for uri in in_docs if uri not in shown or shown[uri] != docs_dir / uri}
     renderer = Renderer(pack, edition, handouts,
                         browser_key=browser_key_json(pack) if "check-answers" in pol.pages else None)
     try:
@@ -91,12 +102,13 @@ def edition_site(pack: model.Pack, edition: Edition, docs_dir: Path,
     clashes = []
     for page in pages:
         if page.uri in doc_files:
-            clashes.append(f"{docs_dir / page.uri}:1:1: "
+            clashes.append(f"{shown[page.uri]}:1:1: "
                            + ("would replace the generated home page; rename it" if page.uri == "index.md"
                               else "clashes with a generated page; rename it"))
     if clashes:
         raise SiteError(clashes)
-    assets = {asset_uri(name): asset_bytes(name) for name in pol.assets if (ASSETS / name).exists()}
+    assets = {asset_uri(name): asset_bytes(name, pack.info.language) for name in pol.assets if (ASSETS / name).exists()}
+    assets.update({media_uri(file, data): data for file, data in pack.media.items()})  # images (media.py vetted them)
     info = pack.info
     return EditionSite(
         policy=pol,
@@ -111,6 +123,8 @@ def edition_site(pack: model.Pack, edition: Edition, docs_dir: Path,
         polyfills=[SHIM],
         doc_uris={p.uri for p in docs},
         hidden_docs=hidden,
+        pack_pages={uri: path for uri, path in shown.items() if uri not in in_docs or path != docs_dir / uri},
+        doc_files={p.uri: shown[p.uri] for p in docs},
         linked_handouts={target: f"{handout_folder(name)}/{name}"
                          for target, name in sorted(renderer.linked_handouts.items())},
     )

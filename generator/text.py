@@ -16,13 +16,15 @@ import functools
 import html
 import re
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import markdown as _markdown
 import nh3
 from markupsafe import Markup
 
 from . import cache
+
+if TYPE_CHECKING:  # Markdown is imported when a text is first converted (not by `casefile check`)
+    import markdown as _markdown
 
 # An inline quote of a source in any Markdown field: [[p12|exact words]] or [[source-id:p12|exact words]]
 INLINE_QUOTE = re.compile(r"\[\[(?:(?P<src>[a-z0-9][a-z0-9_-]*):)?(?P<para>p\d+)\|(?P<text>(?:[^\]]|\](?!\]))+?)\]\]")
@@ -88,6 +90,8 @@ def _quotes_to_html(text: str, para_link: ParaLink | None) -> str:
 def _md() -> _markdown.Markdown:
     """One Markdown converter per process, reset between texts: building one costs far more than a
     short conversion (it was most of the export time)."""
+    import markdown as _markdown
+
     return _markdown.Markdown(extensions=["sane_lists"], output_format="html")
 
 
@@ -115,6 +119,8 @@ def _html(prepped: str, inline: bool) -> str:
 
 @functools.cache
 def _md_plain() -> _markdown.Markdown:
+    import markdown as _markdown
+
     return _markdown.Markdown()
 
 

@@ -41,7 +41,7 @@ def test_broken_link_in_a_docs_page_is_reported_at_its_line(project: Path) -> No
     r = build(project)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert r.stderr.splitlines() == [
-        "docs/notes.md:3:12: link 'missing.md': no page or file by that name exists in docs/ or the generated pages; "
+        "docs/notes.md:3:12: link 'missing.md': no page or file by that name exists in docs/, the pack's pages/ or the generated pages; "
         "fix or remove the link",
         "1 problem found; the previous contents of site/ are unchanged.",
     ]
@@ -54,11 +54,12 @@ def test_missing_workshop_guide_is_an_error_at_its_line(project: Path) -> None:
     r = build(project)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert r.stderr.splitlines()[0] == ("lessons/pack.yml:15:10: workshop guide 'teacher/guide.md' is not in "
-                                        "docs/; create it there, or fix the path (it is relative to the docs folder)")
+                                        "lessons/pages/ or docs/; create it there, or fix the path (it is relative to either folder)")
     pack.write_text(pack.read_text().replace("teacher/guide.md", "../../etc/passwd"))
     r = build(project)
     assert r.stderr.splitlines()[0] == ("lessons/pack.yml:15:10: workshop guide '../../etc/passwd' must be a path inside "
-                                        "docs/ (like teacher/facilitator-guide.md), without '..' or a leading '/'")
+                                        "the pack's pages/ folder or docs/ (like teacher/facilitator-guide.md), "
+                                        "without '..' or a leading '/'")
     assert not (project / "site").exists()
 
 

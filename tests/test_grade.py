@@ -25,7 +25,8 @@ PACK = load_pack(FIXTURE_PACK).pack
 EX = {ex.id: ex for lesson in PACK.lessons for ex in lesson.exercises}
 HEADER = ["Student", "01-basics/b-choice", "01-basics/b-multi", "01-basics/b-classify", "01-basics/b-highlight",
           "01-basics/b-order", "01-basics/b-match", "01-basics/b-instant-order", "01-basics/b-truefalse", "02-open/o-short", "02-open/o-audit",
-          "02-open/o-lateral", "Auto score", "Auto max", "Open answers", "Open max"]
+          "02-open/o-lateral", "Auto score", "Auto max", "Marked score", "Marked max", "To mark", "To mark max", "Total",
+          "Total max"]
 REDOWNLOAD = "ask the student to download it again from the lesson page"
 
 
@@ -116,8 +117,10 @@ def test_gradebook_merges_files_per_student_in_pack_order(cwd: Path) -> None:
     assert raw.startswith("\ufeff".encode()) and b"\r\n" in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == HEADER
-    assert rows[1] == ["'=Bo, the 2nd", "0", "1", "0.5", "1", "0.33", "0.5", "0", "0", "", "", "", "3.33", "11", "0", "0"]
-    assert rows[2] == ["Ana Example", "2", "2", "1", "1", "1", "1", "1", "0", "to score", "to score", "to score", "9", "11", "3", "11"]
+    assert rows[1] == ["'=Bo, the 2nd", "0", "1", "0.5", "1", "0.33", "0.5", "0", "0", "", "", "", "3.33", "11", "0", "0", "0", "0",
+                       "3.33", "11"]
+    assert rows[2] == ["Ana Example", "2", "2", "1", "1", "1", "1", "1", "0", "to score", "to score", "to score", "9", "11", "0", "0",
+                       "3", "11", "9", "22"]
     assert len(rows) == 3
 
 
@@ -149,7 +152,8 @@ def test_newest_of_two_files_for_one_lesson_wins(cwd: Path) -> None:
              write(cwd, "old.json", answer_file("01-basics", "Ana", BASICS_PARTLY, saved_at="2026-11-25T09:00:00Z"))]
     result = grade(PACK, files, cwd / "g")
     assert result.students[0].auto_score == 9
-    assert result.notes == ["Ana: two files for lesson '01-basics'; used new.json (saved 2026-11-25T11:00:00Z), not old.json"]
+    assert result.notes == ["Ana: two files for lesson '01-basics'; used new.json (saved 2026-11-25T11:00:00Z), "
+                            "not old.json (saved 2026-11-25T09:00:00Z): the newer one wins"]
 
 
 # ---------------------------------------------------------------- rejections
@@ -282,3 +286,88 @@ def test_one_stretch_over_two_adjacent_key_phrases_finds_both() -> None:
     assert not any(highlight_found(k, [para], para, keys) for k in keys)  # the whole paragraph finds nothing
     assert highlight_found("quick brown", ["brown"], para, keys)
     assert not highlight_found("jumps over", ["brown"], para, keys)
+
+
+@pytest.mark.browser
+def test_browser_marks_an_open_answer_saves_downloads_and_reloads_marks(sites: Path, cwd: Path, browser) -> None:
+    """A level and a comment picked on the page change the totals, survive a reload (localStorage),
+    download as a marks file that `casefile grade --marks` reads to the same gradebook, and load again."""
+    files = [write(cwd, "01-basics-zoe.casefile.json", answer_file("01-basics", "Zoë O'Brien", BASICS_RIGHT)),
+             write(cwd, "02-open-zoe.casefile.json", answer_file("02-open", "Zoë O'Brien", OPEN))]
+    page = browser.new_page(accept_downloads=True)
+    url = (sites / "teacher" / "teacher" / "check-answers.html").as_uri()
+    page.goto(url)
+    # one lesson handed in: its scores come first, with no empty columns of the other lessons
+    page.set_input_files("#cf-grader-files", [str(files[1])])
+    page.wait_for_selector("[data-cf-mark][data-exercise='o-lateral']", timeout=10000)
+    header = page.eval_on_selector_all("#cf-grader-table th[scope=col]", "ths => ths.map(th => th.textContent)")
+    assert header[:4] == ["Student", "02-open/o-short", "02-open/o-audit", "02-open/o-lateral"] and len(header) == 12
+    page.set_input_files("#cf-grader-files", [str(f) for f in files])
+    page.wait_for_selector("#cf-grader-table th:text('01-basics/b-choice')", timeout=10000)
+    box = page.locator("[data-cf-mark][data-exercise='o-lateral']")
+    assert "opened a tab" in box.inner_text()
+    box.get_by_label("Emergent (1 point)").check()
+    box.get_by_label("Comment for the student").fill("Good <b>start</b>\nNext: read a third source.")
+    box.get_by_label("Comment for the student").blur()
+    expect_score = "Score: 0.5 / 1"
+    page.wait_for_function("s => document.querySelector(\"[data-exercise='o-lateral'] .cf-mark-score\").textContent === s", arg=expect_score)
+    rows = page.eval_on_selector_all("#cf-grader-table tr", "trs => trs.map(tr => [...tr.cells].map(c => c.textContent))")
+    header, zoe = rows[0], rows[1]
+    assert header[-8:] == ["Auto score", "Auto max", "Marked score", "Marked max", "To mark", "To mark max", "Total", "Total max"]
+    assert dict(zip(header, zoe))["02-open/o-lateral"] == "0.5"
+    assert zoe[-8:] == ["9", "11", "0.5", "1", "2", "10", "9.5", "22"]
+    with page.expect_download() as dl:
+        page.click("#cf-grader-marks-save")
+    marks_path = cwd / "class.marks.json"
+    shutil.copy(dl.value.path(), marks_path)
+    saved = json.loads(marks_path.read_text(encoding="utf-8"))
+    assert saved["format"] == "casefile-marks" and len(saved["marks"]) == 1
+    m = saved["marks"][0]
+    assert (m["student"], m["lesson"], m["exercise"], m["levels"]) == ("zoë o'brien", "02-open", "o-lateral", ["Emergent"])
+    assert m["comment"] == "Good <b>start</b>\nNext: read a third source."
+    with page.expect_download() as dl:
+        page.click("#cf-grader-csv")
+    browser_csv = Path(dl.value.path()).read_bytes()
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Feedback for Zoë O'Brien").click()
+    assert dl.value.suggested_filename == "feedback-zoe-o-brien.html"
+    fb = Path(dl.value.path()).read_text(encoding="utf-8")
+    assert "Good &lt;b&gt;start&lt;/b&gt;" in fb and "<b>start" not in fb and "<script" not in fb
+    assert 'http-equiv="Content-Security-Policy"' in fb and "script-src 'none'" in fb
+    # it opens from a file with its own style allowed by the policy (the hash matches) and nothing refused
+    (cwd / "feedback.html").write_text(fb, encoding="utf-8")
+    view = browser.new_page()
+    refused: list[str] = []
+    view.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
+    view.goto((cwd / "feedback.html").as_uri())
+    assert view.evaluate("getComputedStyle(document.body).maxWidth") == "800px" and not refused
+    assert "Good <b>start</b>" in view.inner_text(".comment") and view.locator("td.reached").count() == 1
+    view.close()
+    # casefile grade with the downloaded marks file: the same gradebook bytes
+    grade(PACK, files, cwd / "grades", marks=[marks_path])
+    assert (cwd / "grades" / "gradebook.csv").read_bytes() == browser_csv
+    # a reload keeps the marks (localStorage); clearing them and loading the file brings them back
+    page.reload()
+    page.set_input_files("#cf-grader-files", [str(f) for f in files])
+    page.wait_for_selector("[data-cf-mark][data-exercise='o-lateral']", timeout=10000)
+    assert page.locator("[data-cf-mark][data-exercise='o-lateral']").get_by_label("Emergent (1 point)").is_checked()
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.set_input_files("#cf-grader-files", [str(f) for f in files])
+    page.wait_for_selector("[data-cf-mark][data-exercise='o-lateral']", timeout=10000)
+    assert not page.locator("[data-cf-mark][data-exercise='o-lateral']").get_by_label("Emergent (1 point)").is_checked()
+    page.set_input_files("#cf-grader-marks-load", str(marks_path))
+    page.wait_for_function("s => document.querySelector(\"[data-exercise='o-lateral'] .cf-mark-score\").textContent === s", arg=expect_score)
+    assert page.locator("[data-cf-mark][data-exercise='o-lateral']").get_by_label("Comment for the student").input_value() == m["comment"]
+    # the marking forms are accessible (axe, WCAG A/AA), in light and dark
+    from axe_playwright_python.sync_playwright import Axe
+
+    from test_browser import AXE_TAGS
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        res = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+        assert not res.violations_count, res.generate_report()
+    # file names: the browser's rule is grade/names.py's
+    from generator.grade import file_slug
+    names = ["Zoë O'Brien", "Łukasz Żółć", "山田 太郎", "Ολυμπία Δ.", "Ærø-Straße", "--", "  Ana   María ", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 " * 9]
+    assert page.evaluate("ns => ns.map(n => casefileCheck.slug(n))", names) == [file_slug(n) for n in names]

@@ -415,7 +415,7 @@ def test_default_pack_worksheets_fit_the_page_and_hold_no_key(tmp_path) -> None:
     probes = {norm(to_plain(s))[:60] for s in _teacher_strings(real.lessons)}
     probes = {p for p in probes if len(p) >= 40 and p not in article}
     assert len(probes) > 100
-    docs = documents(real, ROOT / "docs")
+    docs = documents(real, ROOT / "docs", pages_dir=ROOT / "lessons" / "pages")
     sheets = [d for d in docs if d.rel.endswith("-worksheet.pdf")]
     assert len(sheets) == len(real.lessons)
     for d, lesson in zip(sheets, real.lessons):
@@ -443,7 +443,8 @@ def test_default_pack_handouts_are_laid_out_well(tmp_path) -> None:
         pytest.skip("poppler-utils is not installed")
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1714953600")
     real = load_pack(ROOT / "lessons").pack
-    files = build_handouts(real, tmp_path, docs_dir=ROOT / "docs", quiet=True, jobs=1)
+    files = build_handouts(real, tmp_path, docs_dir=ROOT / "docs", quiet=True, jobs=1,
+                           pages_dir=ROOT / "lessons" / "pages")
     assert len(files) == 2 * len(real.lessons) + 2 * len(real.sources) + 3
     bad = [b for f in files for b in problems(f)]
     assert bad == []

@@ -350,16 +350,18 @@ def test_new_pack_refuses_a_folder_in_use(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["wp-news.html", "big-outlet.html", "blog.html", "article.md", "article.txt", "ferry.docx"])
-def test_new_pack_checks_and_builds_both_editions(name: str, tmp_path: Path) -> None:
-    _new_pack_builds(name, tmp_path, handouts=False)
+def test_new_pack_builds_every_output_and_names_nothing_of_the_default_article(name: str, tmp_path: Path) -> None:
+    from scan import texts
+    from test_pack_pages import default_pack_words
 
-
-@pytest.mark.slow
-def test_new_pack_builds_handouts_too(tmp_path: Path) -> None:
-    site = _new_pack_builds("big-outlet.html", tmp_path, handouts=True)
+    site = _new_pack_builds(name, tmp_path, handouts=True)
     pdfs = sorted(p.relative_to(site / "handouts").as_posix() for p in (site / "handouts").rglob("*.pdf"))
     assert "student/01-first-look-worksheet.pdf" in pdfs and "teacher/01-first-look-key.pdf" in pdfs
     assert any(p.startswith("student/article-") for p in pdfs)
+    assert len(list((site / "exports").iterdir())) == 3
+    # every file of the result, PDFs and the QTI zip opened: nothing of the default pack's article
+    for path, text in texts(tmp_path / "mypack"):
+        assert default_pack_words(text) == [], path
 
 
 def _new_pack_builds(name: str, tmp_path: Path, *, handouts: bool) -> Path:
@@ -422,6 +424,70 @@ def test_new_lesson_adds_one_line_to_pack_yml(pack_yml: Path, tmp_path: Path) ->
         assert changes[0].replace("]", "") + ", 01-reading-the-byline" == "-" + changes[1][1:].replace("]", "")
     else:
         assert changes == ["+  - 01-reading-the-byline"]
+
+
+# pack.yml as teachers write it: every way of writing the lists, comments, trailing spaces, CRLF.
+PACK_HEAD = "id: fixture\ntitle: \"Fixture pack\"   \ndescription: A small pack.\naudience: Tests\nlicense: CC0\n"
+PACK_STYLES = {
+    "indented": PACK_HEAD + "lessons:\n  - 01-basics\n  - 02-open\nworkshop:\n  title: W\n  lessons:\n    - 01-basics\n",
+    "flush": PACK_HEAD + "lessons:\n- 01-basics\n- 02-open\n\n# the workshop\nworkshop:\n  title: W\n  lessons:\n  - 01-basics\n",
+    "flow": PACK_HEAD + "lessons: [01-basics, 02-open]\nworkshop: {title: W, lessons: [01-basics, 02-open]}\n",
+    "comments": ("# My pack. Do not reorder.\n" + PACK_HEAD + "lessons:   # in teaching order\n  - 01-basics   # week 1\n"
+                 "  # - 00-draft (not ready)\n  - 02-open\n    # spare line comment\n\nsite:\n  paper: a4  # our printer\n"),
+    "trailing-spaces": PACK_HEAD.replace("\n", "  \n") + "lessons:  \n  - 01-basics  \n  - 02-open \n  \nsite:   \n  paper: a4\t\n",
+    "crlf": (PACK_HEAD + "lessons:\n  - '01-basics'\n  - '02-open'\nworkshop:\n  title: W\n  lessons: [01-basics,\n"
+             "    02-open]\n").replace("\n", "\r\n"),
+    "wrapped-workshop": (PACK_HEAD + "lessons: [01-basics,\n          02-open]   # two so far\nworkshop:\n  title: W\n"
+                         "  lessons: [01-basics, 02-open,\n            01-basics]   \n  minutes: 50\n"),
+    "flow-own-lines": PACK_HEAD + "lessons: [\n    01-basics,\n    02-open   # the open one\n]\nsite: {paper: a4}\n",
+    "no-final-newline": PACK_HEAD + "site:\n  paper: a4\nlessons:\n  - 01-basics\n  - 02-open",
+}
+
+
+def _changed_lines(before: str, after: str) -> list[str]:
+    import difflib
+
+    return [ln for ln in difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), n=0)
+            if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+
+
+@pytest.mark.parametrize("style", sorted(PACK_STYLES))
+def test_new_lesson_and_import_change_only_the_lines_they_add(style: str, pack_copy: Path) -> None:
+    from generator.load import load_pack
+
+    before = PACK_STYLES[style]
+    pack_yml = pack_copy / "pack.yml"
+    with open(pack_yml, "w", encoding="utf-8", newline="") as fh:
+        fh.write(before)
+    code, out = run("new", "lesson", "Reading the byline", "--lessons", str(pack_copy))
+    assert code == 0, out
+    with open(pack_yml, encoding="utf-8", newline="") as fh:
+        after = fh.read()
+    eol = "\r\n" if style == "crlf" else "\n"
+    changes = _changed_lines(before, after)
+    removed = [ln[1:] for ln in changes if ln.startswith("-")]
+    added = [ln[1:] for ln in changes if ln.startswith("+")]
+    if style in ("flow", "wrapped-workshop"):       # the line that closes the flow list gets the id
+        assert len(removed) == len(added) == 1, changes
+        assert added[0] == removed[0].replace("02-open]", "02-open, 03-reading-the-byline]"), changes
+    elif style == "flow-own-lines":                  # a comma after the last item, the id on its own line
+        assert removed == ["    02-open   # the open one\n"], changes
+        assert added == ["    02-open,   # the open one\n", "    03-reading-the-byline\n"], changes
+    elif style == "no-final-newline":
+        assert removed == ["  - 02-open"] and added == ["  - 02-open\n", "  - 03-reading-the-byline\n"], changes
+    else:
+        assert removed == [], changes
+        item = {"flush": "- 03-reading-the-byline", "crlf": "  - '03-reading-the-byline'"}.get(style, "  - 03-reading-the-byline")
+        assert added == [item + eol], changes
+    assert "03-reading-the-byline" in [l.id for l in load_pack(pack_copy).pack.lessons]
+    # a second source: one line, main_source, at the end, in the file's own line ending
+    code, out = run("import", str(HERE / "blog.html"), "--lessons", str(pack_copy))
+    assert code == 0, out
+    with open(pack_yml, encoding="utf-8", newline="") as fh:
+        final = fh.read()
+    assert final.startswith(after.rstrip("\r\n") if style == "no-final-newline" else after)
+    assert final[len(after):].lstrip("\r\n") == f"main_source: memo   # lessons and claims without 'source:' use this one{eol}"
+    assert ("\r\n" in final) == (style == "crlf") and final.count("\r\n") in (0, final.count("\n"))
 
 
 def test_add_to_list_styles() -> None:

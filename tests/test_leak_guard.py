@@ -97,6 +97,7 @@ def test_scan_reads_html_text_attributes_and_json(tmp_path: Path, pack_copy: Pat
 def test_scan_reads_the_text_of_pdfs(tmp_path: Path, pack_copy: Path) -> None:
     import io
     import re
+    import unicodedata
 
     import typst
     from pypdf import PdfReader
@@ -118,9 +119,81 @@ def test_scan_reads_the_text_of_pdfs(tmp_path: Path, pack_copy: Path) -> None:
     data = pdf(f"Worksheet. {' '.join(words[:4])} *{words[4]}* {' '.join(words[5:])}.\n\nÜnïcödé “quotes” and ﬁ ligatures")
     (folder / "leaky.pdf").write_bytes(data)
     (folder / "clean.pdf").write_bytes(pdf("Nothing to see here."))
-    # the fast extractor reads what pypdf reads (spacing aside)
+    # PDFium reads what pypdf reads (spacing aside), ligatures as their letters (a "ﬁ" in a note
+    # still matches the note's "fi")
     ours = re.sub(r"\s", "", pdf_text(data))
     theirs = re.sub(r"\s", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
-    assert ours == theirs and "harbourlogshows" in ours
+    assert ours == unicodedata.normalize("NFKC", theirs) and "harbourlogshows" in ours and "andfiligatures" in ours
     msgs = scan(sorted(folder.iterdir()), secrets, build_dir=tmp_path / "b", out_dir=tmp_path / "site")
     assert len(msgs) == 1 and "handouts/student/leaky.pdf: holds teacher-only text, claim 'k2' note" in msgs[0]
+
+
+def test_a_scan_remembered_in_the_cache_still_reports_the_leak(tmp_path: Path, pack_copy: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Warm builds take what a file holds from the content cache (by its bytes and the secrets):
+    the same leak is reported again from the cache, a changed file or changed secrets are read anew."""
+    from generator import cache
+
+    monkeypatch.setenv("CASEFILE_CACHE_DIR", str(tmp_path / "cache"))
+    claims = pack_copy / "claims.yml"
+    claims.write_text(claims.read_text().replace("    note: TMARK-claim2-note\n", f"    note: '{NOTE}'\n"))
+    secrets = teacher_secrets(load_pack(pack_copy))
+    site = tmp_path / "b" / "student"
+    site.mkdir(parents=True)
+    (site / "page.html").write_text(f"<p>{NOTE}</p>")
+    (site / "other.html").write_text("<p>nothing to see</p>")
+
+    def hits() -> list[str]:
+        msgs = scan(sorted(site.iterdir()), secrets, build_dir=tmp_path / "b", out_dir=tmp_path / "site")
+        cache.flush_all()
+        return sorted(m.split(":")[0].rsplit("/", 1)[-1] for m in msgs)
+
+    assert hits() == ["page.html"]
+    assert list((tmp_path / "cache").rglob("*.json"))  # remembered
+    assert hits() == ["page.html"]  # from the cache
+    (site / "other.html").write_text(f"<p>also {NOTE}</p>")
+    assert hits() == ["other.html", "page.html"]
+    secrets = [s for s in secrets if s.text != NOTE]
+    assert hits() == []
+    # the secrets themselves are remembered by the pack's bytes: the same list again, and a new
+    # teacher note is a new secret
+    first = teacher_secrets(load_pack(pack_copy))
+    cache.flush_all()
+    assert teacher_secrets(load_pack(pack_copy)) == first and any(s.text == NOTE for s in first)
+    claims.write_text(claims.read_text().replace(NOTE, NOTE + " and the logbook was rewritten later"))
+    assert any(s.text.endswith("rewritten later") for s in teacher_secrets(load_pack(pack_copy)))
+
+
+@pytest.mark.slow
+def test_a_teacher_note_in_a_student_pdf_stops_the_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard reads the student PDFs as they are: one that holds a teacher note (here written
+    into a worksheet after Typst made it) stops the build, names the PDF and the field, and
+    leaves site/ untouched."""
+    import typst
+
+    import generator.handouts as handouts
+    from generator.build import BuildError, build as do_build
+    from generator.load import load_pack
+
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("CASEFILE_CACHE_DIR", str(project / "cache"))
+    made = handouts.build_handouts
+
+    def leaky(pack, out, **kw):  # type: ignore[no-untyped-def]
+        result = made(pack, out, **kw)
+        worksheet = sorted((out / "student").glob("*-worksheet.pdf"))[0]
+        src = project / "leak.typ"
+        src.write_text(f"#set page(width: 10cm, height: auto)\nWorksheet. {NOTE}.\n", encoding="utf-8")
+        worksheet.write_bytes(typst.compile(str(src), ignore_system_fonts=True))
+        return result
+
+    (project / "site").mkdir()
+    (project / "site" / "old.txt").write_text("the previous site")
+    monkeypatch.setattr(handouts, "build_handouts", leaky)
+    with pytest.raises(BuildError) as e:
+        do_build(Path("lessons"), Path("site"), exports=False, quiet=True,
+                 loaded=load_pack(Path("lessons"), docs_dir=Path("docs")))
+    leaks = [m for m in e.value.messages if "worksheet.pdf: holds teacher-only text, claim 'k2' note" in m]
+    assert leaks and all(m.startswith(("site/handouts/student/", "site/student/")) for m in leaks), e.value.messages
+    assert "lessons/claims.yml:21:11" in leaks[0] and leaks[0].endswith("nothing was published")
+    assert sorted(p.name for p in (project / "site").iterdir()) == ["old.txt"]

@@ -161,3 +161,34 @@ def test_the_teacher_register_marks_claims_due_for_a_recheck(pack_copy: Path, tm
     due = register(dt.date(2024, 6, 6))
     assert "**Due for a re-check:** 2 claims checked more than 30 days ago (k1, k2)." in due
     assert due.count('class="cf-recheck"') == 2
+
+
+def test_the_reading_grade_is_textstats_on_every_text_of_the_default_pack() -> None:
+    """readability.py does textstat 0.7.4's arithmetic without importing it (start-up time of
+    `casefile check`): the same grade for every passage, every lesson's whole text and every
+    sentence the lint scores."""
+    import textstat
+
+    from generator.lints import SENTENCE, _plain, lesson_passages
+    from generator.readability import _compute
+
+    pack = load_pack(ROOT / "lessons").pack
+    texts: list[str] = []
+    for lesson in pack.lessons:
+        plain = [_plain(p.text) for p in lesson_passages(lesson)]
+        texts.append(" ".join(t for t in plain if t))
+        texts += [s for t in plain for s in SENTENCE.split(t)]
+    texts += [t.definition for t in pack.glossary]
+    texts += ["", "Hi.", "Don't stop-gap it!", "3.5 m. And then? Yes."]
+    assert len(texts) > 200
+    differ = [(t, _compute(t), textstat.flesch_kincaid_grade(t)) for t in texts
+              if _compute(t) != float(textstat.flesch_kincaid_grade(t))]
+    assert differ == []
+    from pyphen import Pyphen
+
+    from generator.readability import _PUNCT, _Patterns
+
+    ours, theirs = _Patterns(), Pyphen(lang="en_US")
+    words = {w for t in texts for w in _PUNCT.sub("", t.lower()).split()}
+    assert len(words) > 1000
+    assert [w for w in sorted(words) if ours.count(w) != len(theirs.positions(w)) + 1] == []

@@ -72,3 +72,34 @@ def test_serve_shows_problems_and_recovers(pack_copy: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.mark.slow
+def test_serve_rebuilds_the_changed_page_at_once_and_the_rest_when_idle(pack_copy: Path) -> None:
+    """Issue 13.4: a save rebuilds only the pages whose content changed (MkDocs' dirty build); the
+    other pages get the new nav (a lesson's new title) from a full build once the saves pause."""
+    port = _free_port()
+    proc = subprocess.Popen(CLI + ["serve", "--lessons", str(pack_copy), "--config", str(ROOT / "mkdocs.yml"),
+                                   "-a", f"127.0.0.1:{port}"], cwd=pack_copy.parent,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    out: list[str] = []
+    threading.Thread(target=lambda: out.extend(proc.stdout or []), daemon=True).start()
+    try:
+        _wait_for(port, "/lessons/02-open.html", "cf-exercise", 90)
+        lesson = pack_copy / "01-basics.yml"
+        lesson.write_text(lesson.read_text().replace('title: "Basics & <em>tags</em>"', 'title: "Renamed lesson ZQX"', 1))
+        page = _wait_for(port, "/lessons/01-basics.html", "Renamed lesson ZQX", 30)
+        assert "cf-exercise" in page
+        # incremental: the other lesson's page was not rebuilt by that save (its nav is the old one)
+        # until the full build CATCH_UP (2) s later
+        assert "Renamed lesson ZQX" not in _get(port, "/lessons/02-open.html")
+        # the other lesson's page, skipped by the dirty build, shows the new title in its nav once idle
+        _wait_for(port, "/lessons/02-open.html", "Renamed lesson ZQX", 30)
+        lesson.write_text(lesson.read_text().replace("Renamed lesson ZQX", "Renamed again QQW", 1))
+        _wait_for(port, "/lessons/01-basics.html", "Renamed again QQW", 30)
+        _wait_for(port, "/lessons/02-open.html", "Renamed again QQW", 30)
+        assert not any("Traceback" in line or "dirty" in line for line in out), "".join(out)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

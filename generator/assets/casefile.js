@@ -6,6 +6,25 @@
 
   var PREFIX = "casefile:v1:";
 
+  /* ------------------------------------------------------------------ the interface's words */
+  // In the pack's language, as data (generator/i18n.py; kinds/bundle.py fills this in at build):
+  // {"lang", "s": {English text: translation}, "p": {English singular: {plural category: text}}}.
+  // t(text, {name: value}) and tn(one, many, n, {…}) fill in %(name)s (and %(num)s = n).
+  var STRINGS = {"lang": "en", "s": {}, "p": {}};  /* @strings */
+  function fill(s, vals) {
+    return s.replace(/%\((\w+)\)s/g, function (m, k) { return vals && vals[k] != null ? String(vals[k]) : m; });
+  }
+  function t(s, vals) { return fill(Object.prototype.hasOwnProperty.call(STRINGS.s, s) ? STRINGS.s[s] : s, vals); }
+  var plurals = null;
+  function tn(one, many, n, vals) {
+    var forms = STRINGS.p[one], v = { num: n };
+    Object.keys(vals || {}).forEach(function (k) { v[k] = vals[k]; });
+    if (!forms) return fill(n === 1 ? one : many, v);
+    try { plurals = plurals || new Intl.PluralRules(STRINGS.lang); } catch (e) { plurals = { select: function (x) { return x === 1 ? "one" : "other"; } }; }
+    var f = forms[plurals.select(n)];
+    return fill(f != null ? f : forms.other != null ? forms.other : many, v);
+  }
+
   /* ------------------------------------------------------------------ SHA-256 (pure JS) */
   // crypto.subtle is async and missing on file:// in some browsers; this is small and synchronous.
   var K = [
@@ -125,6 +144,11 @@
   function norm(s) { return String(s).replace(WS, " ").replace(/^ | $/g, ""); }
   // Names merge with white space folded and case ignored: upper case, then lower case (name_key).
   function nameKey(s) { return norm(s).toUpperCase().toLowerCase(); }
+  // A file name from a student's name: the same rule as grade/names.py `file_slug` (ANSWERS.md, "Names").
+  function slug(s) {
+    return Array.from(String(s).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "")).slice(0, 60).join("") || "student";
+  }
   function round2(x) { return Math.floor(x * 100 + 0.5 + 1e-9) / 100; }
   function points(pts, n, of) { return n === of ? pts : round2(pts * n / of); }
   function occurrences(needle, hay) {
@@ -178,9 +202,9 @@
           var name = labelFor(box, s.id);
           list.appendChild(el("li", { "class": good ? "cf-ok" : "cf-no" }, good
             ? [el("strong", { text: "✔ " + name + " → " + selectedText(s) + ": " }), el("span", { html: key.why[s.name] || "" })]
-            : [el("strong", { text: "✘ " + name + ": " }), a[s.name] ? "not this one, try again." : "not answered yet."]));
+            : [el("strong", { text: "✘ " + name + ": " }), a[s.name] ? t("not this one, try again.") : t("not answered yet.")]));
         });
-        return { ok: r.n === r.of, head: r.n === r.of ? "All correct." : r.n + " of " + r.of + " right.", body: [list] };
+        return { ok: r.n === r.of, head: r.n === r.of ? t("All correct.") : t("%(n)s of %(of)s right.", { n: r.n, of: r.of }), body: [list] };
       },
       show: function (box, a) {
         return el("ul", null, $$(box, "select").filter(function (s) { return a[s.name]; }).map(function (s) {
@@ -235,7 +259,7 @@
       save(base(d) + "index", idx);
       $$(document, ".cf-lesson-progress").forEach(function (p) {
         p.hidden = false;
-        p.querySelector(".cf-progress-text").textContent = n + " of " + total + " exercises answered";
+        p.querySelector(".cf-progress-text").textContent = tn("%(n)s of %(num)s exercise answered", "%(n)s of %(num)s exercises answered", total, { n: n });
         var bar = p.querySelector("progress");
         bar.max = total || 1; bar.value = n;
       });
@@ -254,8 +278,8 @@
         else if (!told && fb) {
           told = true;
           fb.className = "cf-feedback cf-saved";
-          fb.textContent = d.edition === "teacher" ? "Saved in this browser." :
-            "Saved in this browser. Your teacher checks this one: download your answers to hand it in.";
+          fb.textContent = d.edition === "teacher" ? t("Saved in this browser.") :
+            t("Saved in this browser. Your teacher checks this one: download your answers to hand it in.");
         }
       }
       if (kind.setup) kind.setup(box, changed);
@@ -267,7 +291,7 @@
         btn.parentNode.hidden = false;
         btn.addEventListener("click", function () {
           var k = decodeKey(id, box.dataset.k);
-          if (!k) { fb.textContent = "Sorry, this answer cannot be checked here."; return; }
+          if (!k) { fb.textContent = t("Sorry, this answer cannot be checked here."); return; }
           var r = kind.check(box, k, kind.get(box));
           fb.textContent = "";
           fb.className = "cf-feedback " + (r.ok ? "cf-fb-ok" : "cf-fb-no");
@@ -281,8 +305,8 @@
     progress();
     if (!tools) return;
     tools.hidden = false;
-    if (!canStore && status) status.textContent = "This browser does not let the page keep your answers: download them before you leave.";
-    else if (stale && status) status.textContent = "This lesson has changed since you last worked on it, so your earlier answers were not loaded. Please answer again.";
+    if (!canStore && status) status.textContent = t("This browser does not let the page keep your answers: download them before you leave.");
+    else if (stale && status) status.textContent = t("This lesson has changed since you last worked on it, so your earlier answers were not loaded. Please answer again.");
     if (nameBox) {
       nameBox.value = load(nameKey) || "";
       nameBox.addEventListener("input", function () { save(nameKey, nameBox.value); });
@@ -301,13 +325,9 @@
     }
     function needName() {
       if (nameBox && nameBox.value.trim()) return false;
-      status.textContent = "Type your name first, so your teacher knows whose answers these are.";
+      status.textContent = t("Type your name first, so your teacher knows whose answers these are.");
       if (nameBox) nameBox.focus();
       return true;
-    }
-    function slug(s) {
-      return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-        .replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "student";
     }
 
     tools.addEventListener("click", function (e) {
@@ -321,7 +341,8 @@
         var a = el("a", { href: url, download: name });
         document.body.appendChild(a); a.click(); a.remove();
         setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
-        status.textContent = "Saved " + name + " (" + Object.keys(obj.answers).length + " answers) to your downloads. Hand this file to your teacher.";
+        status.textContent = tn("Saved %(file)s (%(num)s answer) to your downloads. Hand this file to your teacher.",
+          "Saved %(file)s (%(num)s answers) to your downloads. Hand this file to your teacher.", Object.keys(obj.answers).length, { file: name });
       } else if (act === "print") {
         printView();
       } else if (act === "close-print") {
@@ -330,7 +351,7 @@
         document.body.classList.remove("cf-printing");
         tools.querySelector('[data-cf-action="print"]').focus();
       } else if (act === "reset") {
-        if (!window.confirm("Delete all your answers to this lesson from this browser? This cannot be undone.")) return;
+        if (!window.confirm(t("Delete all your answers to this lesson from this browser? This cannot be undone."))) return;
         drop(key);
         olderKeys().forEach(drop);
         answers = {};
@@ -347,7 +368,7 @@
           if (fb) { fb.textContent = ""; fb.className = "cf-feedback"; }
         });
         persist();
-        status.textContent = "Your answers to this lesson were deleted from this browser.";
+        status.textContent = t("Your answers to this lesson were deleted from this browser.");
       }
     });
 
@@ -356,21 +377,22 @@
       if (old) old.remove();
       var who = nameBox && nameBox.value.trim();
       var v = el("section", { "class": "cf-print-view", "aria-labelledby": "cf-print-title" }, [
-        el("h2", { id: "cf-print-title", text: "My answers: " + d.title }),
-        el("p", { text: (who ? "Name: " + who + " · " : "") + "Printed " + new Date().toLocaleString() })]);
+        el("h2", { id: "cf-print-title", text: t("My answers: %(title)s", { title: d.title }) }),
+        el("p", { text: (who ? t("Name: %(name)s", { name: who }) + " · " : "") +
+          t("Printed %(date)s", { date: new Date().toLocaleString(STRINGS.lang === "en" ? undefined : STRINGS.lang) }) })]);
       boxes.forEach(function (box, i) {
         var a = answers[box.dataset.exercise];
-        v.appendChild(el("h3", { text: "Exercise " + (i + 1) }));
+        v.appendChild(el("h3", { text: t("Exercise %(n)s", { n: i + 1 }) }));
         v.appendChild(el("div", { "class": "cf-print-prompt", text: text(box.querySelector(".cf-prompt")) }));
-        v.appendChild(isEmpty(a) ? el("p", { "class": "cf-print-none", text: "(not answered)" }) : KINDS[box.dataset.type].show(box, a));
+        v.appendChild(isEmpty(a) ? el("p", { "class": "cf-print-none", text: t("(not answered)") }) : KINDS[box.dataset.type].show(box, a));
       });
       v.appendChild(el("p", { "class": "cf-noprint" }, [
-        el("button", { type: "button", "class": "md-button", "data-cf-action": "close-print", text: "Close the print view" })]));
+        el("button", { type: "button", "class": "md-button", "data-cf-action": "close-print", text: t("Close the print view") })]));
       tools.appendChild(v);
       document.body.classList.add("cf-printing");
       v.querySelector("h2").tabIndex = -1;
       v.querySelector("h2").focus();
-      status.textContent = "Print view ready below.";
+      status.textContent = t("Print view ready below.");
       if (typeof window.print === "function") window.print();
     }
   }
@@ -385,7 +407,7 @@
       if (!p || !p.answered) return;
       s.textContent = "";
       s.appendChild(el("span", { "class": "cf-badge" + (p.answered >= p.total ? " cf-done" : ""),
-        text: p.answered >= p.total ? "✔ all answered" : p.answered + " of " + p.total + " answered" }));
+        text: p.answered >= p.total ? t("✔ all answered") : t("%(n)s of %(of)s answered", { n: p.answered, of: p.total }) }));
     });
   }
 
@@ -399,8 +421,8 @@
   // same kinds, and with the tests (tests/vectors/answers.json).
   window.casefile = {
     sha256hex: function (s) { return hex(sha256(utf8(s))); },
-    sha256: function (bytes) { return hex(sha256(bytes)); }, canon: canon, norm: norm, nameKey: nameKey,
-    round2: round2, kinds: Object.keys(KINDS),
+    sha256: function (bytes) { return hex(sha256(bytes)); }, canon: canon, norm: norm, nameKey: nameKey, slug: slug,
+    round2: round2, kinds: Object.keys(KINDS), t: t, tn: tn, lang: STRINGS.lang,
     auto: function (type) { return !!(KINDS[type] && KINDS[type].score); },
     score: function (ex, a) { return KINDS[ex.type].score(ex, a); },
     shape: function (ex, a) { return KINDS[ex.type] ? KINDS[ex.type].shape(ex, a) : ["unknown exercise kind '" + ex.type + "'"]; }

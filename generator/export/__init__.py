@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from .. import model
+from .. import i18n, model
 from ..edition import view
 from . import common, gift, moodle, qti
 
@@ -41,8 +41,9 @@ def export_pack(pack: model.Pack, out: Path, formats: Iterable[str] = FORMATS, *
     notes: list[str] = []
     for fmt in wanted:
         path = out / file_name(pack.info.id, fmt, lesson)
-        count, fmt_notes = WRITERS[fmt](sel, path)
-        notes += fmt_notes
+        with i18n.using(pack.info.language):  # the words the files carry, in the pack's language
+            count, fmt_notes = WRITERS[fmt](sel, path)
+            notes += fmt_notes + common.image_notes(sel, fmt)
         if not quiet:
             total = sum(len(qs) for qs in sel.questions.values())
             notes.append(f"{fmt}: {count} of {total} exercises exported to {path.name} ({path.stat().st_size:,} bytes)")

@@ -11,9 +11,10 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from .. import model
+from .. import i18n, model
+from ..i18n import _, ngettext
 from ..text import to_plain
 from .fragments import fragment, md, mdi  # noqa: F401  (md, mdi: used by the formats)
 
@@ -74,7 +75,7 @@ def select(pack: model.Pack, lesson: str | None) -> Selection:
     lessons = [lsn for lsn in pack.lessons if lesson is None or lsn.id == lesson]
     sel = Selection(pack=pack, lessons=lessons)
     for lsn in lessons:
-        paras = {p.id: p.text for p in pack.lesson_source(lsn).paragraphs}
+        paras = {ref: p.text or "" for ref, p in pack.lesson_paragraphs(lsn).items()}
         sel.questions[lsn.id] = [Question(lsn, ex, i, paras) for i, ex in enumerate(lsn.exercises, start=1)]
     return sel
 
@@ -122,17 +123,19 @@ def title(q: Question) -> str:
 
 
 def points_label(n: int) -> str:
-    return f"{n} point{'s' if n != 1 else ''}"
+    return ngettext("%(num)s point", "%(num)s points", n) % {"num": n}
 
 
 def ordinal(n: int) -> str:
+    if i18n.resolve(i18n.current()) != i18n.SOURCE_LANGUAGE:
+        return f"{n}."  # German and most others write an ordinal number with a point
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
 def position_label(n: int) -> str:
     """The right-hand side when an order exercise is exported as matching of positions."""
-    return f"{ordinal(n)} position"
+    return _("%(ordinal)s position") % {"ordinal": ordinal(n)}
 
 
 def _helpers() -> Any:
@@ -142,24 +145,57 @@ def _helpers() -> Any:
     return sys.modules[__name__]
 
 
+EMBEDS_IMAGES = {"moodle"}  # formats that carry the image file itself (moodle.py: @@PLUGINFILE@@)
+
+
+def image_notes(sel: "Selection", fmt: str) -> list[str]:
+    """How many exported questions show an image, and how the format carries it."""
+    shown = sum(bool(shown_images(sel.pack, q)) for lesson in sel.lessons for q in split(sel.questions[lesson.id], fmt)[0])
+    if not shown:
+        return []
+    if fmt in EMBEDS_IMAGES:
+        return [f"{fmt}: {shown} question(s) show an image: the file is embedded in the question, with its alt text, "
+                "caption and provenance"]
+    return [f"{fmt}: {shown} question(s) show an image: the file is not embedded; the question carries its alt text, "
+            "caption and provenance (to show the image, upload it from the site's assets/media/ folder into the question)"]
+
+
 def rubric_html(r: model.Rubric) -> str:
     return fragment("common.j2", "rubric", r)
 
 
-def _paragraph_html(pack: model.Pack, lesson: model.Lesson, pid: str) -> str:
-    source = pack.lesson_source(lesson)
-    para = next((p for p in source.paragraphs if p.id == pid), None)
+# How a format shows an image: the <img> tag for it (Moodle: the file embedded in the question), or
+# None (the image is carried as its alt text, caption and provenance only).
+ImageTag = Callable[[model.Image], Any] | None
+
+
+def _paragraph_html(pack: model.Pack, lesson: model.Lesson, pid: str, img_tag: ImageTag = None) -> str:
+    para = pack.lesson_paragraphs(lesson).get(pid)
     if para is None:
         return ""
-    return fragment("common.j2", "paragraph", pid, para.text)
+    # another source's paragraph is labelled with its title; an image with its alt text, caption and
+    # provenance (and, where the format embeds it, the image itself)
+    src = para.source_id if len(pack.lesson_sources(lesson)) > 1 else None
+    tag = img_tag(para.image) if img_tag and para.image else ""
+    return fragment("common.j2", "paragraph", para.id, para.text or "", pack.source(src).title if src else "", para.image, tag)
 
 
-def prompt_html(pack: model.Pack, q: Question) -> str:
+def shown_images(pack: model.Pack, q: Question) -> list[model.Image]:
+    """The images a question shows (its own, then its paragraphs'), each once."""
+    paras = pack.lesson_paragraphs(q.lesson)
+    refs = [*([q.ex.paragraph] if isinstance(getattr(q.ex, "paragraph", None), str) else []), *q.ex.paragraphs]
+    imgs = [getattr(q.ex, "image", None), *(paras[r].image for r in refs if r in paras)]
+    return list({i.file: i for i in imgs if i is not None}.values())
+
+
+def prompt_html(pack: model.Pack, q: Question, img_tag: ImageTag = None) -> str:
     """What the student reads: the prompt, the paragraphs shown with it and the kind's own parts."""
     ex = q.ex
     parts = [md(ex.prompt)]
+    if getattr(ex, "image", None) is not None:
+        parts.append(fragment("common.j2", "image", ex.image, img_tag(ex.image) if img_tag else ""))
     own = [ex.paragraph] if isinstance(getattr(ex, "paragraph", None), str) else []  # highlight: the one to mark
-    parts += [_paragraph_html(pack, q.lesson, pid) for pid in own + [p for p in ex.paragraphs if p not in own]]
+    parts += [_paragraph_html(pack, q.lesson, pid, img_tag) for pid in own + [p for p in ex.paragraphs if p not in own]]
     parts += ex.kind.prompt_extra(pack, ex, _helpers())
     return "".join(p for p in parts if p)
 

@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .. import i18n
 from ..text import to_html
 
 
@@ -41,15 +42,23 @@ def content(value: Any) -> Any:
     return Markup(html.escape(str(value), quote=False))
 
 
-@functools.cache
 def env() -> jinja2.Environment:
+    """The environment of the current language (i18n.using: the pack's, set by export_pack)."""
+    return _env(i18n.resolve(i18n.current()))
+
+
+@functools.cache
+def _env(language: str) -> jinja2.Environment:
     e = jinja2.Environment(
+        extensions=["jinja2.ext.i18n"],  # {{ _("…") }}: the catalogue (generator/i18n.py)
         loader=jinja2.ChoiceLoader([jinja2.PackageLoader("generator", "templates/export"),
                                     jinja2.PackageLoader("generator", "kinds")]),  # the kinds' export.j2
         autoescape=True, finalize=content, undefined=jinja2.StrictUndefined, auto_reload=False,
     )
-    e.globals.update(md=lambda t: Markup(md(t)), mdi=lambda t: Markup(mdi(t)))
-    return e
+    e.globals.update(md=lambda t: Markup(md(t)), mdi=lambda t: Markup(mdi(t)),
+                     enum_label=lambda v: i18n.translations(language).gettext(str(getattr(v, "value", v)).replace("_", " ")),
+                     field_label=lambda s: i18n.translations(language).gettext(s))
+    return i18n.install(e, language)
 
 
 def fragment(template: str, macro: str, *args: Any, **kwargs: Any) -> str:

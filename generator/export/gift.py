@@ -9,6 +9,7 @@ feedback (see the notes `export_pack` returns).
 
 from __future__ import annotations
 
+from ..i18n import _
 from . import common
 from .common import Question, Selection
 
@@ -71,7 +72,7 @@ def _question(pack, q: Question) -> str:
 
 def write(sel: Selection, path) -> tuple[int, list[str]]:
     """Write the GIFT file; (questions written, notes)."""
-    blocks = [f"// {common.plain(sel.pack.info.title)}: Casefile export (GIFT). It holds answer keys: keep it private."]
+    blocks = ["// " + _("%(title)s: Casefile export (GIFT). It holds answer keys: keep it private.") % {"title": common.plain(sel.pack.info.title)}]
     count = 0
     notes: list[str] = []
     exported: list[Question] = []

@@ -7,10 +7,16 @@ HTML goes in CDATA; the essay key (rubric, model answer) in `graderinfo`, which 
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
+from markupsafe import Markup
 
+from .. import media
+
+from ..i18n import _
 from . import common
 from .common import Question, Selection
 
@@ -44,13 +50,26 @@ def _combined_feedback(qel: etree._Element) -> None:
     etree.SubElement(qel, "shownumcorrect")
 
 
+def _image_tag(pack) -> common.ImageTag:
+    """An image as Moodle shows a file of the question: Markup.format escapes the name and alt text."""
+    def tag(img: Any) -> Markup:
+        return Markup('<img src="@@PLUGINFILE@@/{}" alt="{}">').format(media.asset_name(img.file, pack.media[img.file]), img.alt)
+    return tag
+
+
 def _question(pack, q: Question) -> etree._Element:
     ex = q.ex
     # "multiple_choice": the kind has options, answer, multiple; "matching": match_pairs; "ordering": items, answer
     kind = {"multiple_choice": "multichoice", "matching": "matching", "ordering": "ordering"}.get(q.form("moodle") or "", "essay")
     qel = etree.Element("question", type=kind)
     _plain(qel, "name", common.title(q))
-    _text(qel, "questiontext", common.prompt_html(pack, q) + (ex.kind.choice_hint() if kind == "multichoice" else ""))
+    images = common.shown_images(pack, q)
+    qtext = _text(qel, "questiontext", common.prompt_html(pack, q, _image_tag(pack) if images else None)
+                  + (ex.kind.choice_hint() if kind == "multichoice" else ""))
+    for img in images:  # the files the <img> tags name, inside the question (Moodle's @@PLUGINFILE@@)
+        data = pack.media[img.file]
+        f = etree.SubElement(qtext, "file", name=media.asset_name(img.file, data), path="/", encoding="base64")
+        f.text = base64.b64encode(data).decode("ascii")
     # Essays: the key goes in graderinfo (teachers only), never in feedback students see.
     if kind == "essay":
         general = ""
@@ -112,7 +131,7 @@ def _question(pack, q: Question) -> etree._Element:
 def write(sel: Selection, path: Path) -> tuple[int, list[str]]:
     """Write the Moodle XML file; (questions written, notes)."""
     root = etree.Element("quiz")
-    root.append(etree.Comment(f" {common.plain(sel.pack.info.title)}: Casefile export. It holds answer keys: keep it private. "
+    root.append(etree.Comment(" " + _("%(title)s: Casefile export. It holds answer keys: keep it private.") % {"title": common.plain(sel.pack.info.title)} + " "
                               .replace("--", "- -")))
     count = 0
     notes: list[str] = []

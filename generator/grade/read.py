@@ -15,6 +15,7 @@ from .. import model
 from ..errors import display_path
 from ..limits import ANSWER_JSON_DEPTH, JsonTooDeep, loads_bounded, visible_name
 from ..render import content_version
+from .variant_hint import made_on
 
 FORMAT = "casefile-answers"
 FORMAT_VERSION = 1
@@ -53,6 +54,7 @@ class AnswerFile:
     lesson: model.Lesson
     saved_at: str
     answers: dict[str, Any]
+    data: dict[str, Any] | None = None  # the file as read (kept in gradebook.json for the next run)
 
 
 def read_answer_file(pack: model.Pack, path: Path) -> AnswerFile | list[str]:
@@ -77,6 +79,11 @@ def read_answer_file(pack: model.Pack, path: Path) -> AnswerFile | list[str]:
                 "pick the .casefile.json file the student downloaded"]
     except (ValueError, RecursionError) as e:  # e.g. a number with more than 4,300 digits
         return [f"{name}: not valid JSON ({str(e).splitlines()[0][:80]}); the file is damaged: {REDOWNLOAD}"]
+    return check_answer_data(pack, path, name, data)
+
+
+def check_answer_data(pack: model.Pack, path: Path, name: str, data: Any) -> AnswerFile | list[str]:
+    """An answer file's parsed JSON, checked (also the files a previous run kept in gradebook.json)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return [f"{name}: not a Casefile answer file (no \"format\": \"{FORMAT}\"); pick the .casefile.json file the student downloaded"]
     if data.get("format_version") != FORMAT_VERSION or type(data.get("format_version")) is not int:
@@ -99,6 +106,11 @@ def read_answer_file(pack: model.Pack, path: Path) -> AnswerFile | list[str]:
         return problems
     now = content_version(pack, lesson)
     if data["lesson_version"] != now:
+        other = made_on(pack, lesson, data["lesson_version"])  # grade/variant_hint.py
+        if other is not None:
+            problems.append(f"{name}: made on the '{other}' path of lesson '{lesson.id}', not the one graded; "
+                            f"grade it with --variant {other}")
+            return problems
         was = f"pack version {data['pack_version']}, " if str(data["pack_version"]) != pack.info.version else ""
         problems.append(f"{name}: saved from an older version of lesson '{lesson.id}' ({was}lesson version {data['lesson_version']}, now {now}); "
                         f"the exercises have changed since: ask the student to open the lesson again, check their answers and download a new file")
@@ -122,7 +134,7 @@ def read_answer_file(pack: model.Pack, path: Path) -> AnswerFile | list[str]:
             problems.append(f"{name}: exercise '{ex_id}': {what}; {REDOWNLOAD}")
     if problems:
         return problems
-    return AnswerFile(path, name, clean_name(student), lesson, data["saved_at"], answers)
+    return AnswerFile(path, name, clean_name(student), lesson, data["saved_at"], answers, data)
 
 
 def shape_problems(ex: Any, answer: Any) -> list[str]:
@@ -131,7 +143,7 @@ def shape_problems(ex: Any, answer: Any) -> list[str]:
 
 
 def expand(files: list[Path]) -> list[Path]:
-    """Folders stand for the .json files in them."""
+    """Folders stand for the .json files in them (answer files and marks files, `*.marks.json`)."""
     out: list[Path] = []
     for f in files:
         if f.is_dir():

@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import model
+from .. import i18n, model
+from ..i18n import _
 from ..edition import view
 from ..progress import Progress
 from . import data as D
@@ -81,8 +82,13 @@ def _agenda_markdown(guide_md: str) -> str:
     return m.group(1).strip() if m else ""
 
 
-def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4") -> list[Doc]:
-    """Every handout as data (fast; the PDFs are made from these)."""
+def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4", pages_dir: Path | None = None) -> list[Doc]:
+    """Every handout as data (fast; the PDFs are made from these), in the pack's language."""
+    with i18n.using(pack.info.language):
+        return _documents(pack, docs_dir, paper, pages_dir)
+
+
+def _documents(pack: model.Pack, docs_dir: Path | None, paper: str, pages_dir: Path | None) -> list[Doc]:
     student = view(pack, "student", keep_instant=False)  # paper: not even instant keys
     teacher = view(pack, "teacher")
 
@@ -95,39 +101,39 @@ def documents(pack: model.Pack, docs_dir: Path | None = None, paper: str = "a4")
     docs: list[Doc] = []
     for lesson in student.lessons:
         docs.append(Doc(f"student/{worksheet_name(lesson.id)}", doc(
-            student, f"{lesson.title}: worksheet", "Student worksheet", [sheet[lesson.id]])))
+            student, _("%(title)s: worksheet") % {"title": lesson.title}, _("Student worksheet"), [sheet[lesson.id]])))
     for lesson in teacher.lessons:
         docs.append(Doc(f"teacher/{key_name(lesson.id)}", doc(
-            teacher, f"{lesson.title}: answer key", "Answer key: teacher only", [keyd[lesson.id]])))
+            teacher, _("%(title)s: answer key") % {"title": lesson.title}, _("Answer key: teacher only"), [keyd[lesson.id]])))
     for src in student.sources:
         docs.append(Doc(f"student/{article_name(src.id)}", doc(
-            student, src.title, "The article, numbered paragraphs", [D.article_part(student, src, annotated=False)])))
+            student, src.title, _("The article, numbered paragraphs"), [D.article_part(student, src, annotated=False)])))
     for src in teacher.sources:
         docs.append(Doc(f"teacher/{article_name(src.id, annotated=True)}", doc(
-            teacher, f"{src.title} (annotated)", "Annotated article: teacher only", [D.article_part(teacher, src, annotated=True)])))
-    guide_md = D.guide_markdown(pack, docs_dir)
+            teacher, _("%(title)s (annotated)") % {"title": src.title}, _("Annotated article: teacher only"), [D.article_part(teacher, src, annotated=True)])))
+    guide_md = D.guide_markdown(pack, docs_dir, pages_dir)
     if guide_md is None:
         log.warning("%s: the workshop guide named in pack.yml was not found; the facilitator guide is generated only",
-                    Path(docs_dir or ".") / (pack.info.workshop.guide if pack.info.workshop else ""))
+                    pack.info.workshop.guide if pack.info.workshop else "")
         guide_md = ""
     ws = _workshop(teacher)
     t_lessons = _workshop_lessons(teacher)
     s_lessons = _workshop_lessons(student)
-    guide_parts = [D.agenda_part(teacher, ws, t_lessons, "Facilitator guide")]
+    guide_parts = [D.agenda_part(teacher, ws, t_lessons, _("Facilitator guide"))]
     if guide_md:
         guide_parts.append({"type": "guide", "title": ws.title, "restart": False, "new_page": False,
                             "text": D.doc_tree(guide_md)})
     # the guide runs on: each lesson's notes follow the last (a rule and its title mark the start)
     guide_parts += [keyd[l.id] | {"type": "guide-lesson", "restart": False, "new_page": False} for l in t_lessons]
-    docs.append(Doc(f"teacher/{GUIDE_NAME}", doc(teacher, f"{ws.title}: facilitator guide", "Facilitator guide: teacher only", guide_parts)))
+    docs.append(Doc(f"teacher/{GUIDE_NAME}", doc(teacher, _("%(title)s: facilitator guide") % {"title": ws.title}, _("Facilitator guide: teacher only"), guide_parts)))
     # The facilitator guide is teacher-only: none of its text goes on student paper.
     docs.append(Doc(f"student/{WORKSHOP_WORKSHEETS}", doc(
-        student, f"{ws.title}: worksheets", "Workshop worksheets",
-        [D.agenda_part(student, _workshop(student), s_lessons, "Worksheets")]
+        student, _("%(title)s: worksheets") % {"title": ws.title}, _("Workshop worksheets"),
+        [D.agenda_part(student, _workshop(student), s_lessons, _("Worksheets"))]
         + [sheet[l.id] for l in s_lessons])))
     docs.append(Doc(f"teacher/{WORKSHOP_KEYS}", doc(
-        teacher, f"{ws.title}: answer keys", "Workshop answer keys: teacher only",
-        [D.agenda_part(teacher, ws, t_lessons, "Answer keys", _agenda_markdown(guide_md))]
+        teacher, _("%(title)s: answer keys") % {"title": ws.title}, _("Workshop answer keys: teacher only"),
+        [D.agenda_part(teacher, ws, t_lessons, _("Answer keys"), _agenda_markdown(guide_md))]
         + [keyd[l.id] for l in t_lessons])))
     return docs
 
@@ -160,7 +166,7 @@ def write_pdf(doc: dict[str, Any], out: str | Path) -> list[str]:
     from .. import cache
 
     data = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    key = [templates_fingerprint(), data, _epoch()]  # Typst's version (and its embedded fonts): cache.versions()
+    key = [templates_fingerprint(), data, _epoch()]  # all of the doc (ui strings, media); Typst's version (and its embedded fonts): cache.versions()
     hit = cache.get("pdf", key)
     if hit is not None and b"\n" in hit:
         head, pdf = hit.split(b"\n", 1)
@@ -168,7 +174,7 @@ def write_pdf(doc: dict[str, Any], out: str | Path) -> list[str]:
         Path(out).write_bytes(pdf)
         return [str(w) for w in json.loads(head)]
     try:
-        pdf, warnings = printer().pdf_json(data, _epoch())
+        pdf, warnings = printer().pdf(doc, _epoch())
     except typst.TypstError as e:
         hints = "; ".join(getattr(e, "hints", []) or [])
         raise HandoutError(f"{Path(out).name}: Typst could not lay it out: {getattr(e, 'message', e)}"
@@ -218,7 +224,7 @@ def _chunks(todo: list[tuple[dict[str, Any], str]], sizes: list[int], jobs: int)
 
 
 def build_handouts(pack: model.Pack, out_dir: Path, *, paper: str = "a4", docs_dir: Path | None = None,
-                   quiet: bool = False, jobs: int = 1) -> list[Path]:
+                   quiet: bool = False, jobs: int = 1, pages_dir: Path | None = None) -> list[Path]:
     """Write every handout PDF under out_dir/student and out_dir/teacher; returns the files written.
 
     One Typst compile per PDF, in this process (`jobs` > 1: that many worker processes). Typst's
@@ -228,7 +234,7 @@ def build_handouts(pack: model.Pack, out_dir: Path, *, paper: str = "a4", docs_d
     check_kinds(model.EXERCISE_KINDS)
     _set_epoch(pack)
     out_dir = Path(out_dir)
-    docs = documents(pack, docs_dir, paper)
+    docs = documents(pack, docs_dir, paper, pages_dir)
     wanted = {out_dir / d.rel for d in docs}
     for folder in ("student", "teacher"):  # a lesson that was removed leaves no stale PDF behind
         for old in sorted((out_dir / folder).glob("*.pdf")) if (out_dir / folder).is_dir() else []:

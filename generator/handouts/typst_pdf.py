@@ -93,13 +93,31 @@ class Printer:
 
     def pdf(self, doc: dict[str, Any], timestamp: int | None = None) -> tuple[bytes, list[str]]:
         """(PDF bytes, Typst's warnings) of one document."""
-        return self.pdf_json(json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True), timestamp)
-
-    def pdf_json(self, data: str, timestamp: int | None = None) -> tuple[bytes, list[str]]:
-        """The same from the document's JSON."""
+        if "media" in doc:
+            doc = dict(doc)
+            self.add_media(doc.pop("media"))
+        ui = json.dumps(doc.get("ui", {}), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        data = json.dumps({k: v for k, v in doc.items() if k != "ui"}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         out, warnings = self.compiler.compile_with_warnings(
-            input=str(self.main), sys_inputs={"data": data}, timestamp=timestamp)
+            input=str(self.main), sys_inputs={"data": data, "ui": ui}, timestamp=timestamp)
         return out, [str(w) for w in warnings]
+
+    def add_media(self, files: dict[str, str]) -> None:
+        """Write a document's images (base64 of bytes generator/media.py vetted) as /media/<name> in
+        the compile root. Names are ours (a hash of the bytes), checked again here: no path from a
+        pack reaches Typst."""
+        import base64
+
+        from ..media import ASSET_NAME
+
+        folder = self.root / "media"
+        folder.mkdir(exist_ok=True)
+        for name, b64 in files.items():
+            if not ASSET_NAME.match(name):
+                raise ValueError(f"not a media asset name: {name!r}")
+            target = folder / name
+            if not target.exists():
+                target.write_bytes(base64.b64decode(b64))
 
     def close(self) -> None:
         self._tmp.cleanup()

@@ -194,14 +194,14 @@ def _second_source(lessons: Path, slug: str, others: list[str]) -> list[str]:
             f"[[{slug}:p3|exact words]]")
     if not pack_file.exists():
         return [note]
-    text = pack_file.read_text(encoding="utf-8")
+    from ..scaffold import append_line, read_as_is, write_as_is
+
+    text = read_as_is(pack_file)  # the teacher's file: one line added, nothing else changed (CRLF kept)
     if re.search(r"^main_source:", text, re.M):
         return [note]
     if len(others) != 1:
         return [f"this pack has {len(others) + 1} sources; name the main one in {pack_file} (main_source: ID); " + note]
-    sep = "" if text.endswith("\n") or not text else "\n"
-    pack_file.write_text(text + sep + f"main_source: {others[0]}   # lessons and claims without 'source:' use this one\n",
-                         encoding="utf-8")
+    write_as_is(pack_file, append_line(text, f"main_source: {others[0]}   # lessons and claims without 'source:' use this one"))
     return [f"added main_source: {others[0]} to {pack_file}, so lessons and claims without 'source:' keep using it; " + note]
 
 

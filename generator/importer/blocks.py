@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from lxml import html as lxml_html
+if TYPE_CHECKING:  # lxml is imported where HTML is parsed: `casefile check` reaches this module too
+    from lxml import html as lxml_html
 
 KINDS = ("headline", "dek", "byline", "heading", "quote", "caption", "body", "furniture", "advert")
 UNKNOWN = "unknown"
@@ -126,6 +128,8 @@ class HtmlBlock:
 
 
 def parse_html(text: str) -> lxml_html.HtmlElement:
+    from lxml import html as lxml_html
+
     return lxml_html.document_fromstring(text)
 
 

@@ -9,9 +9,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from .blocks import UNKNOWN
 
 UNKNOWN_DATE = dt.date(1900, 1, 1)
@@ -45,6 +42,9 @@ def highest_id(text: str) -> int:
 
 
 def source_yaml(data: dict[str, Any], *, origin: str, highest: int) -> str:
+    from ruamel.yaml import YAML  # imported here: `casefile check` reads this module's PLACEHOLDERS
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     doc = CommentedMap()
     for key in ("id", "title", "author", "publisher", "published", "republished", "url", "original_url",
                 "attribution", "license_note"):

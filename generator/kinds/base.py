@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Callable, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
 
-from ..fields import COR_LEVELS, Id, ParaId, Strict, Text, teacher
+from ..i18n import _
+from ..fields import COR_LEVELS, Id, Image, ParaId, ParaRef, Strict, Text, teacher  # noqa: F401
 from ..text import normalise, to_html, to_plain
 
 if TYPE_CHECKING:
@@ -39,8 +40,11 @@ class ExerciseBase(Strict):
     prompt: Text
     points: Annotated[int, Field(ge=0, le=1000)] = 1
     feedback: Literal["instant", "teacher"] = "teacher"
-    paragraphs: list[ParaId] = Field([], description="Paragraphs of the source shown with the exercise.")
+    paragraphs: list[ParaRef] = Field([], description="Paragraphs shown with the exercise: p3 (the lesson's source) "
+                                      "or ID:p3 (another source).")
+    image: Image | None = Field(None, description="An image shown with the exercise (a file under media/).")
     explanation: str | None = teacher(None, description="General explanation of the answer.")
+    skills: list[Id] = Field([], description="Skills the exercise practises (ids from skills.yml).")
 
     # The exercise's kind (set by the registry on each model class): `ex.kind.score(...)` etc.
     kind: ClassVar["Kind"]
@@ -49,15 +53,77 @@ class ExerciseBase(Strict):
     def auto_gradable(self) -> bool:
         return self.kind.auto_graded
 
+    @model_validator(mode="after")
+    def _points_from_rubric(self) -> "ExerciseBase":
+        """An exercise whose rubric carries points is worth the rubric's total unless `points:` says otherwise."""
+        r = getattr(self, "rubric", None)
+        if isinstance(r, Rubric) and r.max_points is not None:
+            if "points" not in self.model_fields_set:
+                self.points = r.max_points
+            r._exercise_points = self.points
+        return self
+
+
+Points = Annotated[int, Field(ge=0, le=1000)]
+
 
 class RubricCriterion(Strict):
     criterion: Text
     levels: dict[str, Text] = Field(description="Descriptor for each level name of the rubric.")
 
 
+class RubricLevel(Strict):
+    name: Text
+    points: Points
+
+
 class Rubric(Strict):
-    levels: list[Text] = Field(default_factory=lambda: list(COR_LEVELS), min_length=2)
+    """Criteria and levels (best first by default: Proficient, Emergent, Basic); levels may carry points."""
+
+    # Levels are written as names or {name, points}; `points:` ({level name: points}) is the other
+    # way to give points. After validation `levels` is the list of names and `points` the map (or
+    # None): the rest of Casefile reads only those.
+
+    levels: list[Annotated[Annotated[Text, Tag("name")] | Annotated[RubricLevel, Tag("level")],
+                           Discriminator(lambda v: "level" if isinstance(v, (dict, RubricLevel)) else "name")]] = Field(default_factory=lambda: list(COR_LEVELS), min_length=2,
+                                             description="Level names, or {name, points} for each.")
+    points: dict[str, Points] | None = Field(None, description="Points of each level, by level name.")
     criteria: list[RubricCriterion] = Field(min_length=1)
+    _written: Any = PrivateAttr(default=None)  # how the points were written, for checks (CheckContext.rubric)
+    _exercise_points: int | None = PrivateAttr(default=None)  # set by the exercise (ExerciseBase)
+
+    @model_validator(mode="after")
+    def _names_and_points(self) -> "Rubric":
+        given = [lv for lv in self.levels if isinstance(lv, RubricLevel)]
+        self._written = {"map": dict(self.points) if self.points is not None else None,
+                         "levels": [lv.points if isinstance(lv, RubricLevel) else None for lv in self.levels]}
+        self.levels = [lv.name if isinstance(lv, RubricLevel) else lv for lv in self.levels]
+        if given and self.points is None and len(given) == len(self.levels):
+            self.points = {lv.name: lv.points for lv in given}
+        return self
+
+    @property
+    def names(self) -> list[str]:
+        return [str(lv) for lv in self.levels]
+
+    @property
+    def max_points(self) -> int | None:
+        """The rubric's total: the top level of every criterion (None when the levels carry no points)."""
+        if not self.points or any(lv not in self.points for lv in self.names):
+            return None
+        return len(self.criteria) * max(self.points[lv] for lv in self.names)
+
+    @property
+    def scaled_to(self) -> int | None:
+        """The exercise's points when they differ from the rubric's total (the rubric points are then scaled)."""
+        p = self._exercise_points
+        return p if p is not None and self.max_points is not None and p != self.max_points else None
+
+    def reached(self, levels: list[str | None]) -> int | None:
+        """Rubric points of one level per criterion (None: not every criterion has a level yet)."""
+        if self.max_points is None or len(levels) != len(self.criteria) or any(lv not in self.points for lv in levels):  # type: ignore[operator]
+            return None
+        return sum(self.points[lv] for lv in levels)  # type: ignore[index,misc]
 
 
 class OrderItem(Strict):  # an id and a text: order items, match sides (no docstring: it would enter the schema)
@@ -102,6 +168,47 @@ class CheckContext:
                 out.append(self.problem(("rubric", "criteria", i, "levels", lv), f"exercise '{name}': rubric level '{lv}' is not one of {', '.join(r.levels)}{self.did_you_mean(lv, r.levels)}", key=True))
             if missing:
                 out.append(self.problem(("rubric", "criteria", i, "levels"), f"exercise '{name}': rubric criterion '{c.criterion[:40]}' has no descriptor for {', '.join(missing)}; describe every level"))
+        return out + self.rubric_points(r, name)
+
+    def rubric_points(self, r: Rubric, name: str) -> list["Problem"]:
+        """Points: all levels or none, one way of writing them, rising (or falling) level by level."""
+        written = r._written or {"map": r.points, "levels": [None] * len(r.levels)}
+        per_level, pmap = written["levels"], written["map"]
+        names = r.names
+        if len(set(names)) != len(names):
+            dup = next(n for n in names if names.count(n) > 1)
+            return [self.problem(("rubric", "levels"), f"exercise '{name}': rubric level '{dup}' is listed twice; give each level its own name")]
+        given = [p is not None for p in per_level]
+        out: list["Problem"] = []
+        if any(given) and pmap is not None:
+            return [self.problem(("rubric", "points"), f"exercise '{name}': the rubric gives points twice (in levels and in points:); keep one of the two")]
+        if any(given) and not all(given):
+            for i, ok in enumerate(given):
+                if not ok:
+                    out.append(self.problem(("rubric", "levels", i), f"exercise '{name}': rubric level '{names[i]}' has no points, the others do; write it as {{name: {names[i]}, points: N}}"))
+            return out
+        if pmap is not None:
+            for k in pmap:
+                if k not in names:
+                    out.append(self.problem(("rubric", "points", k), f"exercise '{name}': points for '{k}', which is not a rubric level ({', '.join(names)}){self.did_you_mean(k, names)}", key=True))
+            missing = [n for n in names if n not in pmap]
+            if missing:
+                out.append(self.problem(("rubric", "points"), f"exercise '{name}': no points for rubric level {', '.join(missing)}; give every level points"))
+            if out:
+                return out
+        if not r.points:
+            return []
+        pts = [r.points[n] for n in names]
+        where = (lambda i: ("rubric", "levels", i, "points")) if any(given) else (lambda i: ("rubric", "points", names[i]))
+        if pts[-1] == pts[0]:
+            return [self.problem(where(len(pts) - 1), f"exercise '{name}': rubric levels '{names[0]}' and '{names[-1]}' are both worth {pts[0]} points; "
+                                                     "the best level must be worth more than the worst")]
+        rising = pts[-1] > pts[0]
+        for i in range(1, len(pts)):
+            if (pts[i] <= pts[i - 1]) if rising else (pts[i] >= pts[i - 1]):
+                order = "worst to best" if rising else "best to worst"
+                out.append(self.problem(where(i), f"exercise '{name}': rubric level '{names[i]}' ({pts[i]} points) must be worth {'more' if rising else 'less'} "
+                                                  f"than '{names[i - 1]}' before it ({pts[i - 1]} points): the levels go from {order}; change its points"))
         return out
 
 
@@ -156,8 +263,9 @@ def pairs_score(pts: int, key: list[tuple[str, str, str, str]], answer: dict[str
         got = answer.get(item)
         ok = got == right
         n += ok
-        said = f"{verb} “{shown[got]}”" if got else missing
-        lines.append(Line(ok, f"“{to_plain(text)}”: {said}" + ("" if ok else f", should be “{shown[right]}”") + ".",
+        said = verb % {"choice": shown[got]} if got else missing
+        line = (_("“%(item)s”: %(said)s.") if ok else _("“%(item)s”: %(said)s, should be “%(right)s”."))
+        lines.append(Line(ok, line % {"item": to_plain(text), "said": said, "right": shown[right]},
                           to_html(why, inline=True)))
     return round2(pts * n / len(key)), lines
 
@@ -289,5 +397,5 @@ class Kind:
         """Essays: what a grader needs besides rubric, model answer and explanation."""
         return [h.fragment(self.export_template, "grader_extra", pack, ex)]
 
-__all__ = ["CheckContext", "ExerciseBase", "OrderItem", "Kind", "Line", "Rubric", "RubricCriterion", "esc", "ids",
+__all__ = ["CheckContext", "ExerciseBase", "OrderItem", "Kind", "Line", "Points", "Rubric", "RubricCriterion", "RubricLevel", "esc", "ids",
            "normalise", "occurrences", "pairs_score", "points", "round2", "strs", "to_html", "to_plain", "unknown"]

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from ...i18n import N_, _
 from ...fields import Id, Strict, Text, teacher
 from ..base import ExerciseBase, Kind, Line, ids, round2, strs, to_html, to_plain, unknown
 
@@ -33,11 +34,11 @@ class ChoiceExercise(ExerciseBase):
 class Choice(Kind):
     name = "choice"
     model = ChoiceExercise
-    label = "Choose one"
+    label = N_("Choose one")
     auto_graded = True
 
     def label_for(self, ex: Any) -> str:
-        return "Choose all that apply" if ex.multiple else self.label
+        return N_("Choose all that apply") if ex.multiple else self.label
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
         name = ex.id
@@ -73,9 +74,10 @@ class Choice(Kind):
         wrong = len(picked) - right
         for o in ex.options:
             if o.id in picked:
-                lines.append(Line(o.id in key, f"Picked “{to_plain(o.text)}”: {'right' if o.id in key else 'wrong'}.", to_html(o.why, inline=True)))
+                lines.append(Line(o.id in key, (_("Picked “%(option)s”: right.") if o.id in key else _("Picked “%(option)s”: wrong."))
+                                  % {"option": to_plain(o.text)}, to_html(o.why, inline=True)))
             elif o.id in key:
-                lines.append(Line(False, f"Missed “{to_plain(o.text)}”.", to_html(o.why, inline=True)))
+                lines.append(Line(False, _("Missed “%(option)s”.") % {"option": to_plain(o.text)}, to_html(o.why, inline=True)))
         if ex.multiple:
             return round2(ex.points * max(0, right - wrong) / len(key)), lines
         return (float(ex.points) if set(picked) == key else 0.0), lines

@@ -29,8 +29,8 @@ KINDS.choice = {
         el("strong", { text: (good ? "✔ " : "✘ ") + text(inp && inp.parentNode) + ": " }), el("span", { html: key.why[p] || "" })]));
     });
     var missing = right.filter(function (r) { return picked.indexOf(r) < 0; }).length;
-    var head = ok ? "Correct." : (box.dataset.multiple && missing && picked.every(function (p) { return right.indexOf(p) >= 0; })
-      ? "Right so far: " + missing + " more to find." : "Not quite. Read why, then try again.");
+    var head = ok ? t("Correct.") : (box.dataset.multiple && missing && picked.every(function (p) { return right.indexOf(p) >= 0; })
+      ? tn("Right so far: %(num)s more to find.", "Right so far: %(num)s more to find.", missing) : t("Not quite. Read why, then try again."));
     return { ok: ok, head: head, body: [list] };
   },
   show: function (box, a) {

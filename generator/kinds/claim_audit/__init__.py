@@ -7,11 +7,12 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ...i18n import N_
 from ...fields import Confidence, Id, Strict, Text, teacher
 from ..base import ExerciseBase, Kind, Rubric
 
-AUDIT_FIELDS = [("evidence", "Evidence offered"), ("source", "Source it relies on"),
-                ("other_sources", "What other sources say"), ("confidence", "Your confidence")]
+AUDIT_FIELDS = [("evidence", N_("Evidence offered")), ("source", N_("Source it relies on")),
+                ("other_sources", N_("What other sources say")), ("confidence", N_("Your confidence"))]
 FIELD_KEYS = tuple(k for k, _ in AUDIT_FIELDS)
 CONFIDENCES = ("high", "medium", "low", "unverified", "")
 
@@ -35,7 +36,7 @@ class ClaimAuditExercise(ExerciseBase):
 class ClaimAudit(Kind):
     name = "claim_audit"
     model = ClaimAuditExercise
-    label = "Claim audit"
+    label = N_("Claim audit")
     audit_fields = AUDIT_FIELDS  # its export.j2 names the fields
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:

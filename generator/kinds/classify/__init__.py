@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ...i18n import N_, _
 from ...fields import Id, Strict, Text, teacher
 from ..base import ExerciseBase, Kind, ids, pairs_score, to_html, unknown
 
@@ -31,7 +32,7 @@ class ClassifyExercise(ExerciseBase):
 class Classify(Kind):
     name = "classify"
     model = ClassifyExercise
-    label = "Sort"
+    label = N_("Sort")
     auto_graded = True
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
@@ -56,7 +57,7 @@ class Classify(Kind):
     def score(self, ex: Any, answer: Any, paragraphs: dict[str, str]) -> tuple[float, list[Any]]:
         labels = {c.id: c.label for c in ex.categories}
         return pairs_score(ex.points, [(it.id, it.answer, it.text, it.why) for it in ex.items], answer,
-                           labels, "put in", "not sorted")
+                           labels, _("put in “%(choice)s”"), _("not sorted"))
 
     def export_form(self, fmt: str, ex: Any = None) -> str | None:
         return "matching"

@@ -8,7 +8,9 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ...fields import ParaId, Strict, Text, teacher
+from ...i18n import N_, _
+from markupsafe import Markup
+from ...fields import ParaRef, Strict, Text, teacher
 from ...text import quote_in
 from ..base import ExerciseBase, Kind, Line, normalise, occurrences, round2, strs, to_html
 
@@ -20,7 +22,7 @@ class HighlightAnswer(Strict):
 
 class HighlightExercise(ExerciseBase):
     type: Literal["highlight"]
-    paragraph: ParaId
+    paragraph: ParaRef = Field(description="The paragraph to mark: p3, or ID:p3 in another source (an image paragraph: its caption).")
     answers: list[HighlightAnswer] = teacher(..., min_length=1)
 
 
@@ -46,7 +48,7 @@ def highlight_found(key: str, spans: list[str], paragraph: str, keys: list[str] 
 class Highlight(Kind):
     name = "highlight"
     model = HighlightExercise
-    label = "Highlight"
+    label = N_("Highlight")
     auto_graded = True
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
@@ -73,10 +75,11 @@ class Highlight(Kind):
         for a in ex.answers:
             ok = highlight_found(a.text, answer, para, keys)
             n += ok
-            lines.append(Line(ok, f"{'Found' if ok else 'Missed'} “{a.text}”.", to_html(a.why, inline=True)))
+            lines.append(Line(ok, (_("Found “%(phrase)s”.") if ok else _("Missed “%(phrase)s”.")) % {"phrase": a.text},
+                              to_html(a.why, inline=True)))
         for s in answer:
             if not any(highlight_found(a.text, [s], para, keys) for a in ex.answers):
-                lines.append(Line(None, f"Also marked “{s}” (no points taken off)."))
+                lines.append(Line(None, _("Also marked “%(phrase)s” (no points taken off).") % {"phrase": s}))
         return round2(ex.points * n / len(ex.answers)), lines
 
     # -------------------------------------------------------------- exports: a multiple-answer fallback
@@ -90,7 +93,7 @@ class Highlight(Kind):
         keys = [a.text for a in ex.answers]
         text = (paragraphs or {}).get(ex.paragraph, "")
         placed = [(_first(a.text, text), a.text, a.why, True) for a in ex.answers]
-        placed += [(at, p, DISTRACTOR_WHY, False) for at, p in distractor_phrases(text, keys, len(keys) + 2)]
+        placed += [(at, p, _(DISTRACTOR_WHY), False) for at, p in distractor_phrases(text, keys, len(keys) + 2)]
         placed.sort(key=lambda t: t[0])
         options = [SimpleNamespace(id=f"h{i}", text=t if key else _md_literal(t), why=why)
                    for i, (_, t, why, key) in enumerate(placed, start=1)]
@@ -98,7 +101,7 @@ class Highlight(Kind):
                                answer=[o.id for o, (_, _, _, key) in zip(options, placed) if key])
 
     def choice_hint(self) -> str:
-        return "<p>Each option is a phrase of the paragraph: tick every phrase the question asks you to highlight.</p>"
+        return str(Markup("<p>%s</p>") % _("Each option is a phrase of the paragraph: tick every phrase the question asks you to highlight."))
 
     def penalty_share(self, right: int, wrong: int) -> int:
         # The site takes nothing off for extra marks, but marking the whole paragraph finds nothing:
@@ -117,7 +120,7 @@ class Highlight(Kind):
                 "(on the site extra marks cost nothing, but marking the whole paragraph finds nothing)")
 
 
-DISTRACTOR_WHY = "Not one of the phrases the question asks for."
+DISTRACTOR_WHY = N_("Not one of the phrases the question asks for.")
 _CUT = re.compile(r"[,;:.!?()\[\]\"“”«»…]+|\s[-–—]+\s|[–—]")
 _MAX_WORDS = 10
 

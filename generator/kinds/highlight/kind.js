@@ -27,7 +27,7 @@ KINDS.highlight = {
     return { points: round2(ex.points * n / ex.key.length), n: n, of: ex.key.length };
   },
   shape: function (ex, a) { return isStrList(a) ? [] : ["a highlight answer must be a list of marked words"]; },
-  para: function (box) { return box.querySelector(".cf-highlight .cf-para > p"); },
+  para: function (box) { return box.querySelector(".cf-highlight .cf-para > p, .cf-highlight .cf-para .cf-caption"); },
   words: function (box) { return $$(box, ".cf-highlight .cf-w"); },
   sum: function (box) {
     var out = box.querySelector(".cf-hl-summary");
@@ -57,7 +57,7 @@ KINDS.highlight = {
     if (!words.length) return;
     words[0].tabIndex = 0;
     p.setAttribute("role", "group");
-    p.setAttribute("aria-label", "Words of the paragraph: arrow keys move, Space or Enter marks a word, Shift+arrow marks as you go");
+    p.setAttribute("aria-label", t("Words of the paragraph: arrow keys move, Space or Enter marks a word, Shift+arrow marks as you go"));
     var anchor = 0;
     function focusWord(i, extend) {
       i = Math.max(0, Math.min(words.length - 1, i));
@@ -91,7 +91,7 @@ KINDS.highlight = {
       });
     });
     var hint = box.querySelector(".cf-hint");
-    (hint || p).parentNode.insertBefore(el("p", { "class": "cf-hl-marked" }, ["Marked: ", el("span", { "class": "cf-hl-summary" })]), hint ? hint.nextSibling : null);
+    (hint || p).parentNode.insertBefore(el("p", { "class": "cf-hl-marked" }, [t("Marked:") + " ", el("span", { "class": "cf-hl-summary" })]), hint ? hint.nextSibling : null);
   },
   spans: function (box) {
     var out = [], run = null, plain = box.cfPlain || "";
@@ -123,7 +123,7 @@ KINDS.highlight = {
       if (found[i]) list.appendChild(el("li", { "class": "cf-ok" }, [el("strong", { text: "✔ “" + t + "”: " }), el("span", { html: key.why[i] || "" })]));
     });
     var n = found.filter(Boolean).length, total = key.answer.length, ok = n === total;
-    return { ok: ok, head: ok ? "You found them all." : "You found " + n + " of " + total + ". Keep looking: mark only the words that matter.", body: [list] };
+    return { ok: ok, head: ok ? t("You found them all.") : t("You found %(n)s of %(of)s. Keep looking: mark only the words that matter.", { n: n, of: total }), body: [list] };
   },
   show: function (box, a) { return el("ul", null, a.map(function (t) { return el("li", null, [el("mark", { text: t })]); })); }
 };

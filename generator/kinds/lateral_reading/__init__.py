@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ...i18n import N_
 from ...fields import Text, teacher
 from ..base import ExerciseBase, Kind, Rubric, strs
 
@@ -24,7 +25,7 @@ class LateralReadingExercise(ExerciseBase):
 class LateralReading(Kind):
     name = "lateral_reading"
     model = LateralReadingExercise
-    label = "Lateral reading"
+    label = N_("Lateral reading")
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
         return ctx.rubric(ex.rubric, ex.id)

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ...i18n import N_, _
 from ...fields import Id, Strict, Text, teacher
 from ..base import ExerciseBase, Kind, OrderItem, ids, pairs_score, to_html, to_plain, unknown
 
@@ -26,7 +27,7 @@ class MatchExercise(ExerciseBase):
 class Match(Kind):
     name = "match"
     model = MatchExercise
-    label = "Match"
+    label = N_("Match")
     auto_graded = True
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
@@ -59,7 +60,7 @@ class Match(Kind):
         rights = {x.id: to_plain(x.text) for x in ex.right}
         lefts = {x.id: x.text for x in ex.left}
         return pairs_score(ex.points, [(p.left, p.right, lefts[p.left], p.why) for p in ex.answer], answer,
-                           rights, "matched with", "not matched")
+                           rights, _("matched with “%(choice)s”"), _("not matched"))
 
     def export_form(self, fmt: str, ex: Any = None) -> str | None:
         return "matching"

@@ -6,11 +6,13 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ...i18n import N_, _
+from markupsafe import Markup
 from ...fields import Id, Text, teacher
 from ...text import end_sentence
 from ..base import ExerciseBase, Kind, Line, OrderItem, ids, points, strs, to_html, to_plain, unknown
 
-ORDER_AS_MATCHING_HINT = "<p>Give each item its position in the correct order.</p>"
+ORDER_AS_MATCHING_HINT = N_("Give each item its position in the correct order.")
 
 
 class OrderExercise(ExerciseBase):
@@ -23,7 +25,7 @@ class OrderExercise(ExerciseBase):
 class Order(Kind):
     name = "order"
     model = OrderExercise
-    label = "Put in order"
+    label = N_("Put in order")
     auto_graded = True
     ordered = True
 
@@ -55,16 +57,17 @@ class Order(Kind):
         texts = {i.id: to_plain(i.text) for i in ex.items}
         given = list(answer)
         n = sum(1 for i, iid in enumerate(ex.answer) if i < len(given) and given[i] == iid)
-        lines = [Line(None, "Student's order: " + " → ".join(texts[i] for i in given)),
-                 Line(n == len(ex.answer), f"{n} of {len(ex.answer)} in the right place; the right order: "
-                      + end_sentence(" → ".join(texts[i] for i in ex.answer)), to_html(ex.why, inline=True))]
+        lines = [Line(None, _("Student's order: %(order)s") % {"order": " → ".join(texts[i] for i in given)}),
+                 Line(n == len(ex.answer), _("%(n)s of %(of)s in the right place; the right order: %(order)s")
+                      % {"n": n, "of": len(ex.answer), "order": end_sentence(" → ".join(texts[i] for i in ex.answer))},
+                      to_html(ex.why, inline=True))]
         return points(ex.points, n, len(ex.answer)), lines
 
     def export_form(self, fmt: str, ex: Any = None) -> str | None:
         return "ordering" if fmt == "moodle" else "matching"
 
     def matching_hint(self) -> str:
-        return ORDER_AS_MATCHING_HINT
+        return str(Markup("<p>%s</p>") % _(ORDER_AS_MATCHING_HINT))
 
     def match_pairs(self, ex: Any, h: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
         pos = {iid: n for n, iid in enumerate(ex.answer, start=1)}

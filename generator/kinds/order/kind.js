@@ -32,11 +32,11 @@ KINDS.order = {
   refresh: function (box) {
     var items = $$(box, "ol.cf-order > li");
     items.forEach(function (li, i) {
-      var t = text(li.querySelector(".cf-item-text"));
+      var label = text(li.querySelector(".cf-item-text")), at = { item: label, n: i + 1, of: items.length };
       li.querySelector(".cf-up").disabled = i === 0;
       li.querySelector(".cf-down").disabled = i === items.length - 1;
-      li.querySelector(".cf-up").setAttribute("aria-label", "Move up: " + t + " (now " + (i + 1) + " of " + items.length + ")");
-      li.querySelector(".cf-down").setAttribute("aria-label", "Move down: " + t + " (now " + (i + 1) + " of " + items.length + ")");
+      li.querySelector(".cf-up").setAttribute("aria-label", t("Move up: %(item)s (now %(n)s of %(of)s)", at));
+      li.querySelector(".cf-down").setAttribute("aria-label", t("Move down: %(item)s (now %(n)s of %(of)s)", at));
     });
   },
   setup: function (box, changed) {
@@ -56,7 +56,7 @@ KINDS.order = {
         box.dataset.cfTouched = "true";
         self.refresh(box);
         var pos = $$(ol, "li").indexOf(li) + 1;
-        say.textContent = text(li.querySelector(".cf-item-text")) + ": now " + pos + " of " + ol.children.length + ".";
+        say.textContent = t("%(item)s: now %(n)s of %(of)s.", { item: text(li.querySelector(".cf-item-text")), n: pos, of: ol.children.length });
         (btn.disabled ? (dir < 0 ? down : up) : btn).focus();
         changed();
       }
@@ -80,13 +80,13 @@ KINDS.order = {
     });
     ol.setAttribute("aria-describedby", box.id + "-orderhelp");
     ol.parentNode.insertBefore(el("p", { "class": "cf-hint", id: box.id + "-orderhelp",
-      text: "Use the ↑ and ↓ buttons (or drag the items) to change the order; the top is first." }), ol);
+      text: t("Use the ↑ and ↓ buttons (or drag the items) to change the order; the top is first.") }), ol);
     this.refresh(box);
   },
   check: function (box, key, a) {
     a = a || $$(box, "ol.cf-order > li").map(function (li) { return li.dataset.item; });
     var r = scoreOf(box, key, a), ok = r.n === r.of;
-    return { ok: ok, head: ok ? "Correct order." : r.n + " of " + r.of + " in the right place. Try again.",
+    return { ok: ok, head: ok ? t("Correct order.") : t("%(n)s of %(of)s in the right place. Try again.", { n: r.n, of: r.of }),
       body: ok && key.why ? [el("div", { html: key.why })] : [] };
   },
   show: function (box, a) {

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from ...i18n import N_
 from ...fields import Text, teacher
 from ..base import ExerciseBase, Kind, Rubric
 
@@ -20,7 +21,7 @@ class ShortAnswerExercise(ExerciseBase):
 class ShortAnswer(Kind):
     name = "short_answer"
     model = ShortAnswerExercise
-    label = "Short answer"
+    label = N_("Short answer")
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
         return ctx.rubric(ex.rubric, ex.id)

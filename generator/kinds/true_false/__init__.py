@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ...i18n import N_, _
+from markupsafe import Markup
 from ...fields import Id, Strict, Text, teacher
 from ..base import ExerciseBase, Kind, ids, pairs_score, to_html, unknown
 
@@ -31,7 +33,7 @@ class TrueFalseExercise(ExerciseBase):
 class TrueFalse(Kind):
     name = "true_false"
     model = TrueFalseExercise
-    label = "True or false"
+    label = N_("True or false")
     auto_graded = True
 
     def check(self, ex: Any, ctx: Any) -> list[Any]:
@@ -50,10 +52,10 @@ class TrueFalse(Kind):
         return unknown(list(a), ids(ex.statements), "statement")
 
     def score(self, ex: Any, answer: Any, paragraphs: dict[str, str]) -> tuple[float, list[Any]]:
-        shown = {"true": "True", "false": "False"}
+        shown = {"true": _("True"), "false": _("False")}
         given = {k: ("true" if v else "false") for k, v in answer.items()}
         return pairs_score(ex.points, [(s.id, "true" if s.answer else "false", s.text, s.why) for s in ex.statements],
-                           given, shown, "answered", "not answered")
+                           given, shown, _("answered “%(choice)s”"), _("not answered"))
 
     def export_form(self, fmt: str, ex: Any = None) -> str | None:
         if fmt == "qti":
@@ -71,14 +73,14 @@ class TrueFalse(Kind):
                                answer=[s.id for s in ex.statements if s.answer])
 
     def choice_hint(self) -> str:
-        return "<p>Tick every statement that is true.</p>"
+        return str(Markup("<p>%s</p>") % _("Tick every statement that is true."))
 
     def match_pairs(self, ex: Any, h: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
         return ([(s.id, s.text, "true" if s.answer else "false") for s in ex.statements],
-                [("true", "True"), ("false", "False")])
+                [("true", _("True")), ("false", _("False"))])
 
     def matching_hint(self) -> str:
-        return "<p>Match each statement with True or False.</p>"
+        return str(Markup("<p>%s</p>") % _("Match each statement with True or False."))
 
 
 KIND = TrueFalse()

@@ -29,9 +29,9 @@ KINDS.true_false = {
       var name = text(tr.querySelector("th"));
       list.appendChild(el("li", { "class": good ? "cf-ok" : "cf-no" }, good
         ? [el("strong", { text: "✔ " + name + " → " + (a[id] ? "True" : "False") + ": " }), el("span", { html: key.why[id] || "" })]
-        : [el("strong", { text: "✘ " + name + ": " }), said ? "not this one, try again." : "not answered yet."]));
+        : [el("strong", { text: "✘ " + name + ": " }), said ? t("not this one, try again.") : t("not answered yet.")]));
     });
-    return { ok: r.n === r.of, head: r.n === r.of ? "All correct." : r.n + " of " + r.of + " right.", body: [list] };
+    return { ok: r.n === r.of, head: r.n === r.of ? t("All correct.") : t("%(n)s of %(of)s right.", { n: r.n, of: r.of }), body: [list] };
   },
   show: function (box, a) {
     return el("ul", null, this.rows(box).filter(function (tr) { return has(a, tr.dataset.statement); }).map(function (tr) {
