@@ -6,7 +6,8 @@ two builds, and the theme's assets of both editions, are stored once).
 pack and of docs/, mkdocs.yml (and the files it names: `INHERIT`, `theme.custom_dir`, `hooks`, and
 the environment variables it reads), Casefile's own code, templates and assets (`code_hash()`, all
 of generator/), the installed packages (their dist-info names: a new version of any of them is a new
-digest) and Python's version, the options (editions, handouts, exports, paper, the paths), and
+digest) and Python's version, the options (editions, handouts, exports, paper, variant, the paths,
+and `pack_digest()`: the loaded pack itself, after variants are applied), and
 SOURCE_DATE_EPOCH and the CASEFILE_* settings. A build whose digest has a stored manifest restores
 its files from the blobs (each blob's SHA-256 is checked against the manifest) instead of building;
 anything missing or damaged is a miss, and the build runs in full.
@@ -89,6 +90,21 @@ def _config_inputs(config_file: Path) -> list[Path]:
     for m in re.finditer(r"^\s*-\s*['\"]?([^'\"#\n]+\.py)['\"]?\s*$", text, re.M):  # hooks: - file.py
         out.append(config_file.parent / m.group(1).strip())
     return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray)):
+        return "sha256:" + hashlib.sha256(value).hexdigest()
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(repr, value))
+    return repr(value)
+
+
+def pack_digest(pack: Any) -> str:
+    """SHA-256 of the loaded pack as the build uses it (after variants), besides its files' bytes:
+    anything that changes the pack in memory is a new digest too."""
+    data = json.dumps(pack.model_dump(), sort_keys=True, default=_plain, ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def inputs_digest(*, lessons: Path, config_file: Path, docs_dir: Path, options: dict[str, Any]) -> str:

@@ -129,6 +129,9 @@ def test_code_options_and_edition_are_part_of_the_key(project: Path, tmp_path: P
     assert not restored(build(project, out, editions=("student",))), "changed code was served from the cache"
     assert not restored(build(project, out, editions=("teacher",)))  # the other edition
     assert (out / "teacher" / "index.html").is_file()
+    full = tree(out / "student")
+    assert not restored(build(project, out, editions=("student",), variant="short")), "another variant was served from the cache"
+    assert tree(out / "student") != full and any(b"Do exercises 1 and 2 below." in v for v in tree(out / "student").values())
     build(project, out, editions=("student",), handouts=True, paper="a4")
     a4 = PdfReader(out / "handouts" / "student" / "01-basics-worksheet.pdf").pages[0].mediabox
     assert not restored(build(project, out, editions=("student",), handouts=True, paper="letter"))
