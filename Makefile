@@ -32,7 +32,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m 'not slow and not browser'
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The message catalogue (generator/i18n.py): the template of every string, then each language's
 # .po brought up to date (new strings empty, changed ones fuzzy) for its translator.

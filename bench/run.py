@@ -367,8 +367,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="N=10 only, one round, two preview edits, no RESULTS.md")
     ap.add_argument("--packs", nargs="+", default=["default", "10", "100", "500"], help="'default' and/or sizes N")
-    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds per pack (N ≥ 500: --big-rounds)")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds per pack (N ≥ --big-at: --big-rounds)")
     ap.add_argument("--big-rounds", type=int, default=1)
+    ap.add_argument("--big-at", type=int, default=500, help="packs of at least this many lessons get --big-rounds")
     ap.add_argument("--edits", type=int, default=5, help="preview edits")
     ap.add_argument("--no-preview", action="store_true")
     ap.add_argument("--results", type=Path, default=RESULTS, help="where to write the results ('-': nowhere)")
@@ -383,6 +384,7 @@ def main() -> None:
     t0 = time.monotonic()
     packs: list[Pack] = []
     rounds: dict[str, int] = {}
+    failed: list[str] = []
     try:
         for spec in a.packs:
             if spec == "default":
@@ -390,19 +392,24 @@ def main() -> None:
             else:
                 n = int(spec)
                 pack = Pack(f"N={n}", synth_pack(n, work), work)
-            pack.prepare()
-            k = a.big_rounds if spec.isdigit() and int(spec) >= 500 else a.rounds
+            k = a.big_rounds if spec.isdigit() and int(spec) >= a.big_at else a.rounds
             rounds[pack.name] = k
-            for r in range(k):
-                for step in STEPS:
-                    pack.step(step)
-                    last = pack.runs[step][-1]
-                    print(f"[{time.monotonic() - t0:6.0f}s] {pack.name} round {r + 1}/{k} {step:6}: "
-                          f"{last['cpu']:7.2f} CPU-s {last['wall']:6.1f} s {last['maxrss_kib'] / 1024:5.0f} MiB", flush=True)
+            try:
+                pack.prepare()
+                for r in range(k):
+                    for step in STEPS:
+                        pack.step(step)
+                        last = pack.runs[step][-1]
+                        print(f"[{time.monotonic() - t0:6.0f}s] {pack.name} round {r + 1}/{k} {step:6}: "
+                              f"{last['cpu']:7.2f} CPU-s {last['wall']:6.1f} s {last['maxrss_kib'] / 1024:5.0f} MiB", flush=True)
+            except SystemExit as e:  # one pack's failure is reported; the others' figures are kept
+                print(e, file=sys.stderr, flush=True)
+                failed.append(f"{pack.name}: a command failed ({str(e).splitlines()[0][:300]})")
+                continue
             packs.append(pack)
         prev = None if a.no_preview else preview(work, a.edits)
         load1 = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        block = report(packs, prev, rounds, (load0, load1), a.note)
+        block = report(packs, prev, rounds, (load0, load1), "; ".join([a.note, *failed]).strip("; "))
     finally:
         if a.work is None:
             shutil.rmtree(work, ignore_errors=True)

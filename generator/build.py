@@ -144,8 +144,11 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
     _check_config(config_file)
     result = BuildResult(out=out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    digest = _inputs_digest(lessons, out, config_file, editions, handouts, exports, paper, variant, pack)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     try:
+        if digest is not None and _restore(digest, loaded, tmp, out, config_file, lessons, result, quiet, echo):
+            return result
         # Handouts (Typst, in this process), then the LMS exports, are
         # made while the editions build in two worker processes: 2 cores stay busy. The editions
         # link the PDFs by name and get copies once everything is done.
@@ -193,13 +196,6 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
         if handouts_dir is not None and not errors:
             for edition, output in zip(editions, outputs):
                 errors += _copy_handouts(handouts_dir, tmp / edition, output["links"], edition)
-        if not errors:  # nothing teacher-only may reach a public edition: checked before anything is swapped in
-            from .leak_guard import check as leak_check
-
-            cpu = time.process_time()
-            errors += leak_check(loaded, tmp, out, docs_dir=config_file.parent / "docs", pages_dir=pack_pages_dir(lessons))
-            if not quiet:  # bench/run.py reads this line
-                echo(f"Leak guard: checked the public files for teacher-only text in {time.process_time() - cpu:.2f} CPU-s")
         if errors:
             raise BuildError(list(dict.fromkeys(errors)))  # a docs page's mistake is found by both editions
         if handouts_dir is not None:
@@ -208,10 +204,83 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
         if exports:
             result.export_notes += export_notes if export_notes is not None else (run_exports() or [])
             result.built.append("exports")
+        # nothing teacher-only may reach a public edition: checked before anything is swapped in
+        _leak_guard(loaded, tmp, out, config_file, lessons, result.built, digest, quiet, echo)
+        if digest is not None:
+            _store(digest, tmp, result)
         _swap(tmp, out, result.built)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return result
+
+
+# ---------------------------------------------------------------- the build cache (build_cache.py)
+
+def _inputs_digest(lessons: Path, out: Path, config_file: Path, editions: tuple[Edition, ...], handouts: bool,
+                   exports: bool, paper: str | None, variant: str | None, pack: model.Pack) -> str | None:
+    """The digest of everything this build is made from, or None when the cache is off."""
+    from . import cache
+
+    if not cache.enabled():
+        return None
+    from .build_cache import inputs_digest, pack_digest
+
+    options = {"editions": list(editions), "handouts": handouts, "exports": exports, "paper": paper,
+               "variant": variant, "pack": pack_digest(pack),
+               "lessons": str(lessons.resolve()), "config": str(config_file.resolve())}
+    return inputs_digest(lessons=lessons, config_file=config_file, docs_dir=config_file.parent / "docs", options=options)
+
+
+def _leak_guard(loaded: Loaded, tmp: Path, out: Path, config_file: Path, lessons: Path, parts: list[str],
+                digest: str | None, quiet: bool, echo: Echo) -> None:
+    """Run the leak guard on the built tree, unless it already passed on exactly these bytes (the
+    SHA-256 of every file, computed here from the files themselves) from exactly these inputs."""
+    from . import build_cache
+    from .leak_guard import check as leak_check
+
+    tree = build_cache.tree_digest(tmp, parts) if digest is not None else None
+    if digest is not None and tree is not None and build_cache.guard_passed(digest, tree):
+        return
+    cpu = time.process_time()
+    errors = leak_check(loaded, tmp, out, docs_dir=config_file.parent / "docs", pages_dir=pack_pages_dir(lessons))
+    if not quiet:  # bench/run.py reads this line
+        echo(f"Leak guard: checked the public files for teacher-only text in {time.process_time() - cpu:.2f} CPU-s")
+    if errors:
+        raise BuildError(list(dict.fromkeys(errors)))
+    if digest is not None and tree is not None:
+        build_cache.remember_guard_passed(digest, tree)
+
+
+def _store(digest: str, tmp: Path, result: BuildResult) -> None:
+    from . import build_cache
+
+    files = build_cache.store_tree(tmp, result.built)
+    build_cache.save_manifest(digest, {"files": files, "built": result.built, "notes": result.notes,
+                                       "export_notes": result.export_notes})
+
+
+def _restore(digest: str, loaded: Loaded, tmp: Path, out: Path, config_file: Path, lessons: Path,
+             result: BuildResult, quiet: bool, echo: Echo) -> bool:
+    """Nothing changed since a build that is in the cache: put its files in place (after the leak
+    guard, see _leak_guard). False: not cached (or a blob is gone), build in full."""
+    from . import build_cache
+
+    manifest = build_cache.load_manifest(digest)
+    if manifest is None:
+        return False
+    built = [str(p) for p in manifest.get("built", [])]
+    if not built or not build_cache.restore_tree(manifest["files"], tmp):
+        for part in built:
+            shutil.rmtree(tmp / part, ignore_errors=True)
+        return False
+    if not quiet:
+        echo("Nothing changed since a build in .casefile-cache/: its files are reused (CASEFILE_CACHE=0 rebuilds).")
+    _leak_guard(loaded, tmp, out, config_file, lessons, built, digest, quiet, echo)
+    result.built = built
+    result.notes = [str(n) for n in manifest.get("notes", [])]
+    result.export_notes = [str(n) for n in manifest.get("export_notes", [])]
+    _swap(tmp, out, built)
+    return True
 
 
 def write_markdown(loaded: Loaded, dest: Path, config_file: Path, editions: tuple[Edition, ...] = EDITIONS,

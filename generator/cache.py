@@ -7,7 +7,7 @@ So an entry can never be served for other inputs; an entry nobody asks for any m
 The folder is `.casefile-cache/` in the current directory (ignored by git, safe to delete at any
 time, also while a build runs), or `$CASEFILE_CACHE_DIR`. `CASEFILE_CACHE=0` turns the persistent
 cache off (nothing is read or written; `Table` still memoises in memory). The folder is kept under
-`MAX_BYTES` (200 MB, `$CASEFILE_CACHE_MAX_MB` to change it) by deleting the least recently used
+`MAX_BYTES` (1 GiB, `$CASEFILE_CACHE_MAX_MB` to change it) by deleting the least recently used
 files first. Every file is written to a temporary name and renamed into place, and is sealed with
 an HMAC of its payload under a key kept outside the folder (`key_file()`, made on first use): a
 damaged, truncated or foreign file is ignored (and removed), never fatal, and never served. So a
@@ -59,7 +59,7 @@ from typing import Any, Iterable
 # The libraries whose versions shape generated output: a new version of one of them (or of Python)
 # is a new cache.
 LIBRARIES = ("casefile", "markdown", "pymdown-extensions", "nh3", "jinja2", "mkdocs", "mkdocs-material", "typst")
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = 1024 * 1024 * 1024  # room for whole builds of a big pack (two editions and their PDFs)
 MAGIC = b"casefile-cache 1\n"
 _MERGE_AT = 4  # a Table namespace with this many files (or many duplicates) is merged by the next reader
 _lock = threading.RLock()
@@ -295,6 +295,11 @@ def get(namespace: str, key_parts: Iterable[Any]) -> bytes | None:
         except OSError:
             pass
     return data
+
+
+def contains(namespace: str, key_parts: Iterable[Any]) -> bool:
+    """Whether an entry exists for these key parts (not read or checked: `get` does that)."""
+    return enabled() and _blob_path(namespace, key(namespace, key_parts)).is_file()
 
 
 def put(namespace: str, key_parts: Iterable[Any], data: bytes) -> None:

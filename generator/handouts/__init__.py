@@ -42,7 +42,7 @@ from ..progress import Progress
 from . import data as D
 from ..handout_names import (GUIDE_NAME, STUDENT_KINDS, WORKSHOP_KEYS, WORKSHOP_WORKSHEETS, article_name, handout_folder,
                     key_name, pack_handout_names, worksheet_name)
-from .typst_pdf import KindError, Printer, check_kinds, printer
+from .typst_pdf import KindError, Printer, check_kinds, printer, templates_fingerprint
 
 __all__ = ["GUIDE_NAME", "STUDENT_KINDS", "WORKSHOP_KEYS", "WORKSHOP_WORKSHEETS", "Doc", "HandoutError", "KindError", "PAPER",
            "WarningCollector", "article_name", "build_handouts", "documents", "handout_folder", "key_name",
@@ -190,6 +190,16 @@ def write_pdf(doc: dict[str, Any], out: str | Path) -> list[str]:
     """Typeset one document into `out`; returns Typst's warnings."""
     import typst
 
+    from .. import cache
+
+    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    key = [templates_fingerprint(), data, _epoch()]  # all of the doc (ui strings, media); Typst's version (and its embedded fonts): cache.versions()
+    hit = cache.get("pdf", key)
+    if hit is not None and b"\n" in hit:
+        head, pdf = hit.split(b"\n", 1)
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_bytes(pdf)
+        return [str(w) for w in json.loads(head)]
     try:
         pdf, warnings = printer().pdf(doc, _epoch())
     except typst.TypstError as e:
@@ -197,6 +207,7 @@ def write_pdf(doc: dict[str, Any], out: str | Path) -> list[str]:
         raise HandoutError(f"{Path(out).name}: Typst could not lay it out: {getattr(e, 'message', e)}"
                            f"{' (' + hints + ')' if hints else ''}. This is a fault in a print template "
                            "(templates/print/ or a kind's print.typ), not in the lessons.") from None
+    cache.put("pdf", key, json.dumps(warnings).encode() + b"\n" + pdf)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_bytes(pdf)
     return warnings
@@ -219,6 +230,26 @@ def _set_epoch(pack: model.Pack) -> None:
     ensure_epoch(pack)
 
 
+# Documents (by their JSON's size) one Typst process makes before it is replaced by a fresh one: a
+# big pack's handouts stay within a few hundred MiB (CASEFILE_HANDOUT_CHUNK_MB).
+CHUNK_BYTES = int(float(os.environ.get("CASEFILE_HANDOUT_CHUNK_MB", "2.5")) * 1024 * 1024)
+
+
+def _chunks(todo: list[tuple[dict[str, Any], str]], sizes: list[int], jobs: int) -> list[list[tuple[dict[str, Any], str]]]:
+    """Split the work into at least `jobs` chunks of at most CHUNK_BYTES of JSON (a bigger document
+    is a chunk of its own)."""
+    limit = min(CHUNK_BYTES, max(1, sum(sizes) // max(1, jobs) + 1))
+    chunks: list[list[tuple[dict[str, Any], str]]] = [[]]
+    size = 0
+    for job, n in zip(todo, sizes):
+        if chunks[-1] and size + n > limit:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(job)
+        size += n
+    return chunks
+
+
 def build_handouts(pack: model.Pack, out_dir: Path, *, paper: str = "a4", docs_dir: Path | None = None,
                    quiet: bool = False, jobs: int = 1, pages_dir: Path | None = None, versions: int = 1) -> list[Path]:
     """Write every handout PDF under out_dir/student and out_dir/teacher; returns the files written.
@@ -239,11 +270,15 @@ def build_handouts(pack: model.Pack, out_dir: Path, *, paper: str = "a4", docs_d
     warnings: list[str] = []
     # biggest first, so workers finish together
     todo = sorted(((d.data, str(out_dir / d.rel)) for d in docs), key=lambda j: -len(json.dumps(j[0])))
+    sizes = [len(json.dumps(d, ensure_ascii=False)) for d, _ in todo]
     with Progress("Handouts", len(docs), quiet=quiet) as progress:
-        if jobs > 1 and len(todo) > 1:
-            chunks = [todo[i::jobs] for i in range(jobs)]
-            # spawn, not fork: a child forked after this process ran Typst (its worker threads) can hang
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        if (jobs > 1 or sum(sizes) > 2 * CHUNK_BYTES) and len(todo) > 1:
+            chunks = _chunks(todo, sizes, jobs)
+            # spawn, not fork: a child forked after this process ran Typst (its worker threads) can hang.
+            # One chunk per worker process, then a fresh process: Typst keeps what it laid out in
+            # memory for as long as the process lives (about 150 bytes for each byte of JSON).
+            with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context("spawn"),
+                                     max_tasks_per_child=1) as pool:
                 for chunk, result in zip(chunks, pool.map(_write_many, chunks)):
                     warnings += result
                     for _, path in chunk:

@@ -124,6 +124,17 @@ class Printer:
 
 
 @functools.cache
+def templates_fingerprint() -> str:
+    """A SHA-256 of everything in the compile root besides the data: the print templates, every
+    kind's print.typ and this module (it writes kinds.typ). Part of each PDF's cache key."""
+    from ..cache import fingerprint
+
+    kinds = [KINDS_DIR / k / "print.typ" for k in kind_folders() if (KINDS_DIR / k / "print.typ").is_file()]
+    names = sorted(p.relative_to(PACKAGE).as_posix() for p in [*PRINT_DIR.glob("*.typ"), *kinds])
+    return fingerprint(Path(__file__), *sorted(PRINT_DIR.glob("*.typ")), *kinds) + ":" + ",".join(names)
+
+
+@functools.cache
 def printer() -> Printer:
     """One Printer per process (a pool worker keeps its own)."""
     return Printer()
