@@ -144,7 +144,7 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
     _check_config(config_file)
     result = BuildResult(out=out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    digest = _inputs_digest(lessons, out, config_file, editions, handouts, exports, paper, variant, pack)
+    digest = _inputs_digest(lessons, out, config_file, editions, handouts, exports, paper, variant, pack, versions)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     try:
         if digest is not None and _restore(digest, loaded, tmp, out, config_file, lessons, result, quiet, echo):
@@ -217,7 +217,8 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
 # ---------------------------------------------------------------- the build cache (build_cache.py)
 
 def _inputs_digest(lessons: Path, out: Path, config_file: Path, editions: tuple[Edition, ...], handouts: bool,
-                   exports: bool, paper: str | None, variant: str | None, pack: model.Pack) -> str | None:
+                   exports: bool, paper: str | None, variant: str | None, pack: model.Pack,
+                   versions: int = 1) -> str | None:
     """The digest of everything this build is made from, or None when the cache is off."""
     from . import cache
 
@@ -226,7 +227,7 @@ def _inputs_digest(lessons: Path, out: Path, config_file: Path, editions: tuple[
     from .build_cache import inputs_digest, pack_digest
 
     options = {"editions": list(editions), "handouts": handouts, "exports": exports, "paper": paper,
-               "variant": variant, "pack": pack_digest(pack),
+               "variant": variant, "versions": versions, "pack": pack_digest(pack),
                "lessons": str(lessons.resolve()), "config": str(config_file.resolve())}
     return inputs_digest(lessons=lessons, config_file=config_file, docs_dir=config_file.parent / "docs", options=options)
 

@@ -137,6 +137,10 @@ def test_code_options_and_edition_are_part_of_the_key(project: Path, tmp_path: P
     assert not restored(build(project, out, editions=("student",), handouts=True, paper="letter"))
     letter = PdfReader(out / "handouts" / "student" / "01-basics-worksheet.pdf").pages[0].mediabox
     assert round(float(a4.width)) == 595 and round(float(letter.width)) == 612
+    assert not (out / "handouts" / "student" / "01-basics-worksheet-B.pdf").exists()
+    assert not restored(build(project, out, editions=("student",), handouts=True, paper="letter", versions=2)), \
+        "--versions was served from the cache"
+    assert (out / "handouts" / "student" / "01-basics-worksheet-B.pdf").is_file()
 
 
 def test_leak_guard_runs_on_restored_content_it_has_not_checked(project: Path, tmp_path: Path, cache_dir: Path,
