@@ -756,3 +756,27 @@ def test_distractor_phrases_rules() -> None:
     assert [at for at, _ in got] == sorted(at for at, _ in got)
     assert len(distractor_phrases(para, ["the boat"], 3)) == 3
     assert distractor_phrases(para, ["the boat"], 3) == distractor_phrases(para, ["the boat"], 3)
+
+
+def test_skills_are_moodle_tags_and_qti_metadata_and_a_gift_note(fixture_pack, fixture_exports) -> None:
+    out, notes = fixture_exports
+    pack = fixture_pack
+    want = {f"{lid}/{e.id}": [pack.skill(s).name for s in e.skills] for lid, lst in exported(pack).items() for e in lst}
+    assert sum(bool(v) for v in want.values()) >= 2  # the fixture tags some exercises, not all
+    root = etree.parse(str(out / file_name(pack.info.id, "moodle"))).getroot()
+    got = {q.findtext("idnumber"): [t.findtext("text") for t in q.findall("tags/tag")]
+           for q in root.findall("question") if q.get("type") != "category"}
+    assert got == want
+    assert all(len(q.findall("tags")) <= 1 for q in root.findall("question"))
+    qti: dict[str, list[str]] = {}
+    with zipfile.ZipFile(out / file_name(pack.info.id, "qti")) as zf:
+        for name in zf.namelist():
+            if name.count("/") != 1 or not name.endswith(".xml") or "assessment_meta" in name:
+                continue
+            for item in etree.fromstring(zf.read(name)).iter(f"{QTI}item"):
+                fields = {f.findtext(f"{QTI}fieldlabel"): f.findtext(f"{QTI}fieldentry")
+                          for f in item.iter(f"{QTI}qtimetadatafield")}
+                qti[item.get("ident")] = fields.get("casefile_skills", "").split("; ") if "casefile_skills" in fields else []
+    assert qti == {"cf-" + k.replace("/", "-"): v for k, v in want.items()}
+    tagged = sum(bool(v) for v in want.values())
+    assert any(n.startswith(f"gift: GIFT has no question tags: the skills of {tagged} question(s)") for n in notes)

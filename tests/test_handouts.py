@@ -194,6 +194,21 @@ def test_each_key_holds_every_answer_and_note_of_its_lesson(built, pack) -> None
     assert "On the worksheet: 1. B 2. C 3. A" in text  # b-order: y, z, x
 
 
+def test_worksheets_and_keys_name_the_skills_of_the_lesson_and_of_each_exercise(built, pack) -> None:
+    out, _, _ = built
+    tagged = 0
+    for lesson in pack.lessons:
+        lines = [[pack.skill(s).name for s in ids] for ids in [lesson.skills] + [ex.skills for ex in lesson.exercises]]
+        lines = [" · ".join(names) for names in lines if names]
+        tagged += len(lines)
+        for path in (out / "student" / worksheet_name(lesson.id), out / "teacher" / key_name(lesson.id)):
+            text = text_of(path)
+            assert text.count("Skills:") == len(lines), (path.name, text.count("Skills:"))
+            for line in lines:
+                assert f"Skills: {line}" in text, (path.name, line)
+    assert tagged >= 3  # the fixture pack tags lessons and exercises
+
+
 def test_annotated_article_holds_the_claim_register(built) -> None:
     out, _, _ = built
     text = text_of(out / "teacher" / article_name("memo", annotated=True))

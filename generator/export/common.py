@@ -114,6 +114,11 @@ def plain(text: str | None) -> str:
     return to_plain(text)
 
 
+def skill_names(pack: model.Pack, q: Question) -> list[str]:
+    """The names of the skills the exercise practises, as plain text (Moodle tags, QTI metadata)."""
+    return [plain(pack.skill(s).name) for s in q.ex.skills]
+
+
 def title(q: Question) -> str:
     """A short plain-text name: the exercise id and the start of its prompt."""
     words = plain(q.ex.prompt)

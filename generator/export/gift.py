@@ -96,5 +96,9 @@ def write(sel: Selection, path) -> tuple[int, list[str]]:
         notes.append(f"gift: GIFT has no grader information: the rubric and model answer of {essays} essay "
                      "question(s) are in their general feedback, which Moodle shows students after the attempt "
                      "as the quiz's review options allow")
+    tagged = sum(bool(q.ex.skills) for q in exported)
+    if tagged:
+        notes.append(f"gift: GIFT has no question tags: the skills of {tagged} question(s) are not in this file "
+                     "(the Moodle XML file tags them)")
     path.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
     return count, notes

@@ -126,6 +126,11 @@ def _question(pack, q: Question) -> etree._Element:
         _value(qel, "attachmentsrequired", 0)
         _text(qel, "graderinfo", common.grader_html(pack, q))
         _text(qel, "responsetemplate", None)
+    names = common.skill_names(pack, q)
+    if names:  # Moodle's question tags (qformat_xml reads <tags><tag><text>)
+        tags = etree.SubElement(qel, "tags")
+        for name in names:
+            _plain(tags, "tag", name)
     return qel
 
 

@@ -147,8 +147,10 @@ def _item(pack, q: Question, section: etree._Element) -> None:
         _condition(res, "response1", None, cont="No")
         feedbacks.append(("general_fb", common.grader_html(pack, q)))
     meta = _sub(item, "itemmetadata")
+    names = common.skill_names(pack, q)  # the skills it practises (a label of our own: Canvas reads the labels it knows)
     _meta(meta, [("question_type", qtype), ("points_possible", f"{float(ex.points):g}"),
-                 ("original_answer_ids", answer_ids), ("assessment_question_identifierref", short_id(iid, "ref"))])
+                 ("original_answer_ids", answer_ids), ("assessment_question_identifierref", short_id(iid, "ref"))]
+          + ([("casefile_skills", "; ".join(names))] if names else []))
     item.append(pres)
     item.append(res)
     for fid, html in feedbacks:

@@ -120,10 +120,15 @@ def _lesson_paragraphs(pack: model.Pack, lesson: model.Lesson) -> dict[str, dict
             for ref, p in pack.lesson_paragraphs(lesson).items() if ":" not in ref or ref in refs}
 
 
+def skill_names(pack: model.Pack, ids: list[str]) -> list[str]:
+    """The names of the skills a lesson or exercise is tagged with (plain text, shown as data)."""
+    return [pack.skill(s).name for s in ids]
+
+
 def _exercise(ex: Any, n: int, paragraphs: dict[str, dict[str, Any]], pack: model.Pack) -> dict[str, Any]:
     d = {"n": n, "id": ex.id, "kind": ex.type, "label": kind_label(ex), "points": ex.points,
          "prompt": prose(ex.prompt), "paragraphs": [paragraphs[p] for p in ex.paragraphs if p in paragraphs],
-         "data": as_data(ex)}
+         "skills": skill_names(pack, ex.skills), "data": as_data(ex)}
     if getattr(ex, "image", None) is not None:
         d["image"] = image(pack, ex.image)
     else:
@@ -137,6 +142,7 @@ def _lesson(pack: model.Pack, lesson: model.Lesson) -> dict[str, Any]:
     terms = [pack.term(t) for t in lesson.vocabulary]
     return {
         "id": lesson.id, "title": lesson.title, "summary": prose(lesson.summary), "duration": lesson.duration,
+        "skills": skill_names(pack, lesson.skills),
         "audience": lesson.audience, "objectives": [prose(o) for o in lesson.objectives],
         "key_points": [prose(k) for k in lesson.key_points], "materials": [prose(m) for m in lesson.materials],
         "discussion": [prose(d) for d in lesson.discussion], "teacher_notes": prose(lesson.teacher_notes),
