@@ -64,7 +64,7 @@ def _check_config(config_file: Path) -> None:
 
 
 def _edition_job(pack: model.Pack, config_file: str, edition: str, site_dir: str, lessons: str,
-                 handouts: str | None) -> dict[str, Any]:
+                 handouts: str | None, versions: int = 1) -> dict[str, Any]:
     """One MkDocs edition build (in a worker process), of the pack this process loaded and checked.
     Handout PDFs are linked, not copied: they are made meanwhile; `links` says which ones to copy
     in once they exist."""
@@ -74,7 +74,7 @@ def _edition_job(pack: model.Pack, config_file: str, edition: str, site_dir: str
     try:
         messages = build_site(Path(config_file), edition, Path(site_dir), pack=pack, lessons=Path(lessons),
                               handouts=Path(handouts) if handouts else None, handouts_later=True,
-                              linked_handouts=links)
+                              linked_handouts=links, versions=versions)
     except BuildFailed as e:
         return {"errors": e.messages, "notes": [], "links": {}}
     return {"errors": [], "notes": messages, "links": links}
@@ -168,7 +168,7 @@ def build(lessons: Path, out: Path, *, editions: tuple[Edition, ...] = EDITIONS,
             return export_pack(pack, tmp / "exports", quiet=quiet)
 
         jobs = [(pack, str(config_file.resolve()), e, str(tmp / e), str(lessons.resolve()),
-                 str(handouts_dir) if handouts_dir else None) for e in editions]
+                 str(handouts_dir) if handouts_dir else None, versions) for e in editions]
         if len(jobs) == 1 and not handouts:
             outputs = [_edition_job(*jobs[0])]
         else:

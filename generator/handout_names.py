@@ -11,6 +11,7 @@ from . import model
 GUIDE_NAME = "facilitator-guide.pdf"
 WORKSHOP_WORKSHEETS = "workshop-worksheets.pdf"
 WORKSHOP_KEYS = "workshop-keys.pdf"
+VERSION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # `--versions N`: at most 26 (shuffle.MAX_VERSIONS)
 
 
 def worksheet_name(lesson_id: str, version: str | None = None) -> str:
@@ -30,12 +31,16 @@ def article_name(source_id: str, annotated: bool = False) -> str:
 STUDENT_KINDS = frozenset({"worksheet", "article", "workshop-worksheets"})
 
 
-def pack_handout_names(pack: model.Pack) -> dict[str, dict[str, str]]:
+def pack_handout_names(pack: model.Pack, versions: int = 1) -> dict[str, dict[str, str]]:
     """{lesson id, or "" for the pack: {kind: PDF name}} of every handout build_handouts writes.
     Pack-level kinds: guide, workshop-worksheets, workshop-keys, article:<source id>,
-    article-annotated:<source id>."""
-    out: dict[str, dict[str, str]] = {l.id: {"worksheet": worksheet_name(l.id), "key": key_name(l.id)}
-                                      for l in pack.lessons}
+    article-annotated:<source id>. `versions` > 1 (`--versions N`): also worksheet:<letter> and
+    key:<letter> of each lesson, A, B, …"""
+    letters = VERSION_LETTERS[:versions] if versions > 1 else ""
+    out: dict[str, dict[str, str]] = {
+        l.id: {"worksheet": worksheet_name(l.id), "key": key_name(l.id)}
+        | {f"{kind}:{v}": name(l.id, v) for v in letters for kind, name in (("worksheet", worksheet_name), ("key", key_name))}
+        for l in pack.lessons}
     whole = {"guide": GUIDE_NAME, "workshop-worksheets": WORKSHOP_WORKSHEETS, "workshop-keys": WORKSHOP_KEYS}
     for src in pack.sources:
         whole |= {f"article:{src.id}": article_name(src.id), f"article-annotated:{src.id}": article_name(src.id, annotated=True)}

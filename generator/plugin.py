@@ -52,6 +52,7 @@ class Handoff:
     pack: model.Pack | None = None
     handouts_dir: Path | None = None
     handouts_later: bool = False  # link the PDFs named after the pack; the caller copies them in
+    versions: int = 1             # `--versions N` of the handouts being made (their lettered PDFs are linked)
     serving: bool = False         # `casefile serve`: a broken pack becomes an error page, not an abort
     last_uris: tuple[str, ...] = ()  # serve: the pages of the last good build (each gets the error page)
     failed: bool = False          # serve: the last build showed the error page
@@ -151,6 +152,7 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
         self.lessons_dir = src.lessons_dir
         self.handouts_dir = src.handouts_dir
         self.handouts_later = src.handouts_later
+        self.handouts_versions = src.versions
         self.problems: list[str] = []
         if src.pack is not None:
             self.pack = src.pack
@@ -169,7 +171,8 @@ class CasefilePlugin(BasePlugin[CasefileConfig]):
             config.site_dir = str(site_dir.with_name(self.edition))
         try:
             self.site: EditionSite = edition_site(self.pack, self.edition, Path(config.docs_dir),
-                                                  available_handouts(self.pack, self.handouts_dir, self.handouts_later),
+                                                  available_handouts(self.pack, self.handouts_dir, self.handouts_later,
+                                                                     self.handouts_versions),
                                                   pages_dir=pack_pages_dir(self.lessons_dir))
         except SiteError as e:
             for m in e.messages:
@@ -337,7 +340,7 @@ def locate_doc_warning(message: str, docs_dir: Path, edition: str, doc_files: di
 
 def build_site(config_file: Path, edition: str, site_dir: Path, *, pack: model.Pack | None = None,
                lessons: Path | None = None, handouts: Path | None = None, handouts_later: bool = False,
-               linked_handouts: dict[str, str] | None = None) -> list[str]:
+               linked_handouts: dict[str, str] | None = None, versions: int = 1) -> list[str]:
     """Build one edition with MkDocs (strict). Returns MkDocs' warnings; raises BuildFailed.
 
     pack: the loaded and checked pack (`casefile build` passes it; the plugin then loads nothing).
@@ -371,7 +374,8 @@ def build_site(config_file: Path, edition: str, site_dir: Path, *, pack: model.P
     mk.setLevel(logging.WARNING)
     mk.propagate = False
     source = Handoff(edition=edition, lessons_dir=lessons.resolve() if lessons else None, pack=pack,  # type: ignore[arg-type]
-                     handouts_dir=handouts.resolve() if handouts else None, handouts_later=bool(handouts and handouts_later))
+                     handouts_dir=handouts.resolve() if handouts else None, handouts_later=bool(handouts and handouts_later),
+                     versions=versions)
     try:
         with env_vars(NO_MKDOCS_2_WARNING=os.environ.get("NO_MKDOCS_2_WARNING", "1")), handoff(source):
             cfg = load_config(str(config_file), site_dir=str(site_dir), strict=True)

@@ -232,6 +232,7 @@ class Renderer:
                     href=href, md=md, mdi=lambda t: md(t, True), para_href=para_href, media_src=media_src,
                     shows_key=lambda ex: shows_key(ex, self.edition), obfuscate=obfuscate,
                     instant_key=instant_key, handout=lambda lid, kind: self._handout(uri, lid, kind),
+                    handout_versions=lambda lid: sorted(k[4:] for k in self.handout_files.get(lid, {}) if k.startswith("key:")),
                     shuffle_data=self._shuffle_data, **kw)
 
     def _shuffle_data(self, ex: Any) -> str | None:

@@ -15,7 +15,7 @@ from . import model
 from .docs_pages import doc_nav, page_files, scan_pages
 from .edition import Edition, Policy, policy
 from .grade import browser_key_json
-from .handout_names import handout_folder, pack_handout_names
+from .handout_names import VERSION_LETTERS, handout_folder, pack_handout_names
 from .kinds.bundle import asset_bytes
 from .media import asset_uri as media_uri
 from .render import NavItem, Page, RenderError, Renderer
@@ -61,15 +61,16 @@ def asset_uri(name: str) -> str:
     return f"{ASSET_URI}/{Path(name).name}"
 
 
-def available_handouts(pack: model.Pack, handouts_dir: Path | None, later: bool) -> dict[str, dict[str, str]]:
-    """Handout PDFs the pages may link. The names follow from the pack, so `casefile build` can
-    link them while the PDFs are still being made (`later`) and copy them in afterwards. Without
-    `later`, only the PDFs the folder already holds."""
+def available_handouts(pack: model.Pack, handouts_dir: Path | None, later: bool,
+                       versions: int = 1) -> dict[str, dict[str, str]]:
+    """Handout PDFs the pages may link. The names follow from the pack (and `--versions N`), so
+    `casefile build` can link them while the PDFs are still being made (`later`) and copy them in
+    afterwards. Without `later`, only the PDFs the folder already holds (lettered versions too)."""
     if not handouts_dir:
         return {}
     return {owner: {kind: name for kind, name in names.items()
                     if later or (handouts_dir / handout_folder(name) / name).exists()}
-            for owner, names in pack_handout_names(pack).items()}
+            for owner, names in pack_handout_names(pack, versions if later else len(VERSION_LETTERS)).items()}
 
 
 def nav_config(nav: list[NavItem]) -> list[dict[str, Any]]:

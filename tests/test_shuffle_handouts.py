@@ -33,7 +33,7 @@ def versioned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     f.write_text(f.read_text(encoding="utf-8").replace("  - id: b-truefalse\n", "  - id: b-truefalse\n    shuffle: false\n"),
                  encoding="utf-8")
     out = lessons.parent / "site"
-    build_pack(lessons, out, editions=("student",), handouts=True, exports=False, versions=3)  # leak guard included
+    build_pack(lessons, out, editions=("student", "teacher"), handouts=True, exports=False, versions=3)  # leak guard included
     return out / "handouts", load_pack(lessons).pack
 
 
@@ -121,3 +121,20 @@ def test_student_versions_carry_no_teacher_text(versioned) -> None:
         assert not MARKER.findall(text_of(pdf)), pdf.name
     assert sorted(p.name for p in (handouts / "teacher").glob("*-key-[A-Z].pdf")) == \
         sorted(f"{l}-key-{v}.pdf" for l in ("01-basics", "02-open") for v in VERSIONS)
+
+
+def test_teacher_lesson_pages_link_every_version_and_student_pages_none(versioned) -> None:
+    handouts, pack = versioned
+    site = handouts.parent
+    for lesson in pack.lessons:
+        teacher = (site / "teacher" / "lessons" / f"{lesson.id}.html").read_text(encoding="utf-8")
+        student = (site / "student" / "lessons" / f"{lesson.id}.html").read_text(encoding="utf-8")
+        para = re.search(r'<p class="cf-handouts cf-handout-versions">(.*?)</p>', teacher, re.S)
+        assert para, lesson.id
+        links = re.findall(r'href="([^"]+)"', para.group(1))
+        want = [f"{kind}-{v}.pdf" for v in VERSIONS for kind in ("worksheet", "key")]
+        assert [Path(h).name for h in links] == [f"{lesson.id}-{w}" for w in want]
+        for h in links:  # each link resolves to a PDF copied into the teacher site
+            assert (site / "teacher" / "lessons" / h).resolve().read_bytes().startswith(b"%PDF"), h
+        assert "Answer key B" in para.group(1) and "Worksheet C" in para.group(1)
+        assert "cf-handout-versions" not in student and "-key-" not in student
