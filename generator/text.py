@@ -124,11 +124,20 @@ def _md_plain() -> _markdown.Markdown:
     return _markdown.Markdown()
 
 
+# Text in which Markdown can do nothing but fold white space: no inline syntax, entity or tag, and
+# no line that starts a list, heading, quote, rule or setext underline. Its plain text is the text
+# with white space folded, without running Markdown (tests/test_text_plain.py compares the two on
+# every string of the packs in the repository).
+_MARKDOWN_INERT = re.compile(r"[*_`\[\]<>&\\]|^[ \t]*(?:[-+=#>]|\d+[.)])", re.M)
+
+
 def to_plain(text: str | None) -> str:
     """Markdown to plain text (for GIFT titles, PDFs' metadata, CSV headers)."""
     if not text:
         return ""
     text = INLINE_QUOTE.sub(lambda m: f"“{nested_quotes(m['text'])}” (¶{m['para'][1:]})", text)
+    if not _MARKDOWN_INERT.search(text):
+        return " ".join(text.split())
     parts = ("plain", text)
     out = _memo.get(parts)
     if out is None:
