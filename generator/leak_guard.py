@@ -148,7 +148,8 @@ def _teacher_secrets(loaded: Loaded) -> list[Secret]:
                 seen[text] = Secret(text, label, where.get(fold(raw)) or where.get(plain) or "?")
     # Not distinctive: teacher text that students see anyway (a highlight key quotes the article).
     public = "\n".join(fold(t) for s in _strings_of_public(pack) for t in (s, to_plain(s)))
-    shown = {secret.text for secret, _ in _find(list(seen.values()), public)}
+    # judged as the scan matches: without whitespace
+    shown = {secret.text for secret, _ in _find(list(seen.values()), despace(public), despaced=True)}
     return [s for t, s in seen.items() if t not in shown]
 
 
@@ -165,10 +166,10 @@ def despace(text: str) -> str:
     return "".join(text.split())
 
 
-def _find(secrets: list[Secret], text: str, auto: Any = None) -> list[tuple[Secret, int]]:
+def _find(secrets: list[Secret], text: str, auto: Any = None, *, despaced: bool = False) -> list[tuple[Secret, int]]:
     if not secrets:
         return []
-    auto = auto or _automaton(secrets)
+    auto = auto or _automaton(secrets, despaced=despaced)
     return [(secrets[i], end) for end, i in auto.iter(text)]
 
 
