@@ -20,6 +20,15 @@ def _dupes(ids: Iterable[str]) -> set[str]:
     return {i for i, n in Counter(ids).items() if n > 1}
 
 
+def _duplicate_ids(items: list[Any], f: "YamlFile", key: str, noun: str, item: str) -> list[Problem]:
+    """One problem per id used twice in a list of `f` (at its last use): '<noun> id 'x' is used twice'."""
+    out = []
+    for dup in _dupes(x.id for x in items):
+        i = max(i for i, x in enumerate(items) if x.id == dup)
+        out.append(f.problem((key, i, "id"), f"{noun} id '{dup}' is used twice; give each {item} its own id"))
+    return out
+
+
 def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
     pack = loaded.pack
     files = loaded.files
@@ -133,15 +142,11 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
     ref_ids = {r.id for r in pack.references}
     if pack.references:
         rf = files[origin[("references", "")]]
-        for rid in _dupes(r.id for r in pack.references):
-            i = max(i for i, r in enumerate(pack.references) if r.id == rid)
-            out.append(rf.problem(("references", i, "id"), f"reference id '{rid}' is used twice; give each reference its own id"))
+        out += _duplicate_ids(pack.references, rf, "references", "reference", "reference")
     term_ids = {t.id for t in pack.glossary}
     if pack.glossary:
         gf = files[origin[("glossary", "")]]
-        for tid in _dupes(t.id for t in pack.glossary):
-            i = max(i for i, t in enumerate(pack.glossary) if t.id == tid)
-            out.append(gf.problem(("terms", i, "id"), f"glossary id '{tid}' is used twice; give each term its own id"))
+        out += _duplicate_ids(pack.glossary, gf, "terms", "glossary", "term")
         for i, t in enumerate(pack.glossary):
             for j, sid in enumerate(t.see_also):
                 if sid not in term_ids:
@@ -152,9 +157,7 @@ def check_pack(loaded: "Loaded", present: set[str]) -> list[Problem]:
     claim_ids = {c.id for c in pack.claims}
     if pack.claims:
         cf = files[origin[("claims", "")]]
-        for cid in _dupes(c.id for c in pack.claims):
-            i = max(i for i, c in enumerate(pack.claims) if c.id == cid)
-            out.append(cf.problem(("claims", i, "id"), f"claim id '{cid}' is used twice; give each claim its own id"))
+        out += _duplicate_ids(pack.claims, cf, "claims", "claim", "claim")
         for i, c in enumerate(pack.claims):
             src = source_for(c.source, cf, ("claims", i, "source") if c.source else ("claims", i))
             check_quote(src, c.paragraph, c.quote, cf, ("claims", i, "quote"), f"claim '{c.id}': the quote")
@@ -275,9 +278,7 @@ def skill_problems(loaded: "Loaded") -> list[Problem]:
     skill_ids = {s.id for s in pack.skills}
     if pack.skills:
         sf = files[origin[("skills", "")]]
-        for sid in _dupes(s.id for s in pack.skills):
-            i = max(i for i, s in enumerate(pack.skills) if s.id == sid)
-            out.append(sf.problem(("skills", i, "id"), f"skill id '{sid}' is used twice; give each skill its own id"))
+        out += _duplicate_ids(pack.skills, sf, "skills", "skill", "skill")
 
     def unknown(sid: str, f: "YamlFile", path: tuple[Any, ...]) -> None:
         if sid not in skill_ids:
