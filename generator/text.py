@@ -141,10 +141,15 @@ def to_plain(text: str | None) -> str:
     parts = ("plain", text)
     out = _memo.get(parts)
     if out is None:
-        out = nh3.clean(_md_plain().reset().convert(text), tags=set())
-        out = html.unescape(re.sub(r"\s+", " ", out)).strip()
+        out = _plain_by_markdown(text)
         _memo.put(parts, out)
     return out
+
+
+def _plain_by_markdown(text: str) -> str:
+    """The plain text of Markdown by running it (to_plain's path for text that is not inert)."""
+    out = nh3.clean(_md_plain().reset().convert(text), tags=set())
+    return html.unescape(re.sub(r"\s+", " ", out)).strip()
 
 
 def md_escape(text: str) -> str:

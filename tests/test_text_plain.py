@@ -3,11 +3,8 @@ Markdown, on every string of every pack in the repository and on texts made to s
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
-import nh3
 import pytest
 
 from generator import text
@@ -18,8 +15,7 @@ PACKS = [ROOT / "lessons", *sorted(p for p in (ROOT / "tests" / "fixtures").glob
 
 def slow(value: str) -> str:
     value = text.INLINE_QUOTE.sub(lambda m: f"“{text.nested_quotes(m['text'])}” (¶{m['para'][1:]})", value)
-    out = nh3.clean(text._md_plain().reset().convert(value), tags=set())
-    return html.unescape(re.sub(r"\s+", " ", out)).strip()
+    return text._plain_by_markdown(value)
 
 
 def strings(value: object):
