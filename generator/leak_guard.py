@@ -3,10 +3,13 @@ public editions (HTML, search index, sitemap, scripts, the text of their PDFs) i
 teacher-only text of the pack. A hit stops the publication, naming the file, the teacher field
 it came from (file:line) and what to do.
 
-PDFs are read with pdf_text.py (pypdf parses, the drawing operators are decoded there) and
-compared with whitespace removed. What counts as teacher text: every value of a `teacher()` field, as plain text with whitespace
-folded, at least MIN_CHARS long, that appears nowhere in what students may see anyway (a
-highlight key is a quote of the public article). Instant-feedback keys are teacher-only too: they
+A PDF this build typeset is checked by the strings of the JSON document Typst made it from, all the
+pack text it can hold (handouts/typeset.py); any other PDF is read back with PDFium (pdf_text.py).
+Everything is compared as its letters and digits only (skeleton()).
+
+What counts as teacher text: every value of a `teacher()` field, as plain text with whitespace
+folded, at least MIN_CHARS long (MIN_LETTERS of them letters or digits), that appears nowhere in
+what students may see anyway (a highlight key is a quote of the public article). Instant-feedback keys are teacher-only too: they
 may reach students only encoded (data-k), never as text.
 """
 
@@ -31,6 +34,7 @@ from .load import Loaded
 from .text import to_plain as text_to_plain
 
 MIN_CHARS = 24
+MIN_LETTERS = 16  # letters and digits in it (what the scan compares, skeleton())
 SCANNED = {".html", ".htm", ".json", ".xml", ".js", ".txt", ".md", ".csv", ".svg", ".pdf"}
 _TAG = re.compile(r"<[^>]*>")
 _ATTR = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -140,36 +144,57 @@ def _code() -> str:
 def _teacher_secrets(loaded: Loaded) -> list[Secret]:
     pack = loaded.pack
     where = _positions(loaded)
-    seen: dict[str, Secret] = {}
+    seen: dict[str, Secret] = {}  # by skeleton: what the scan compares
     for label, raw in _teacher_values(pack, "pack"):
         plain = to_plain(raw)
         for text in (plain, fold(raw)):  # as rendered, and as written (pasted Markdown stays Markdown)
-            if len(text) >= MIN_CHARS and text not in seen:
-                seen[text] = Secret(text, label, where.get(fold(raw)) or where.get(plain) or "?")
+            key = skeleton(text)
+            if len(text) >= MIN_CHARS and len(key) >= MIN_LETTERS and key not in seen:
+                seen[key] = Secret(text, label, where.get(fold(raw)) or where.get(plain) or "?")
     # Not distinctive: teacher text that students see anyway (a highlight key quotes the article).
-    public = "\n".join(fold(t) for s in _strings_of_public(pack) for t in (s, to_plain(s)))
-    # judged as the scan matches: without whitespace
-    shown = {secret.text for secret, _ in _find(list(seen.values()), despace(public), despaced=True)}
-    return [s for t, s in seen.items() if t not in shown]
+    # judged as the scan matches: letters and digits only (so nothing needs folding first)
+    public = skeleton("\n".join(t for s in _strings_of_public(pack) for t in (s, text_to_plain(s))))
+    shown = {secret.text for secret, _ in _find(list(seen.values()), public)}
+    return [s for s in seen.values() if s.text not in shown]
 
 
-def _automaton(secrets: list[Secret], *, despaced: bool = False) -> Any:
+def _automaton(secrets: list[Secret]) -> Any:
     auto = ahocorasick.Automaton()
     for i, s in enumerate(secrets):
-        auto.add_word(despace(s.text) if despaced else s.text, i)
+        auto.add_word(skeleton(s.text), i)
     auto.make_automaton()
     return auto
 
 
-def despace(text: str) -> str:
-    """PDF text has spaces where the text moved, not always where the words part: compare without."""
-    return "".join(text.split())
+_ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
-def _find(secrets: list[Secret], text: str, auto: Any = None, *, despaced: bool = False) -> list[tuple[Secret, int]]:
+@functools.lru_cache(maxsize=65536)
+def _alnum_run(run: str) -> str:
+    return run if run.isalnum() else "".join(c for c in run if c.isalnum())
+
+
+def _alnum_of(m: re.Match[str]) -> str:
+    return _alnum_run(m[0])  # the same few runs over and over: “ ” ’ — ¶ é
+
+
+def skeleton(text: str) -> str:
+    r"""Text as compared: its letters and digits only (any script). A PDF has spaces where the text
+    moved, not always where the words part; the site's quotation marks are drawn by CSS around a
+    <q>, and a handout's by Typst around a quote node; a word broken over two lines gets a hyphen.
+
+    = re.sub(r"[\W_]+", "", text), a third faster: ASCII is dropped byte-wise in C, and only the runs
+    of other characters are looked at one by one."""
+    return _NON_ASCII.sub(_alnum_of, text.encode("utf-8", "surrogatepass").translate(None, _ASCII_NOT_ALNUM)
+                          .decode("utf-8", "surrogatepass"))
+
+
+def _find(secrets: list[Secret], text: str, auto: Any = None) -> list[tuple[Secret, int]]:
+    """(secret, end) of every secret in `text`, a skeleton."""
     if not secrets:
         return []
-    auto = auto or _automaton(secrets, despaced=despaced)
+    auto = auto or _automaton(secrets)
     return [(secrets[i], end) for end, i in auto.iter(text)]
 
 
@@ -188,8 +213,13 @@ def _strings_of_public(pack: Any) -> Iterator[str]:
 
 # ---------------------------------------------------------------- the files
 
-def _text_of(path: Path, data: bytes) -> str:
+def _text_of(path: Path, data: bytes, digest: str | None = None) -> str:
     if path.suffix == ".pdf":
+        from .handouts import typeset
+
+        made_from = typeset.source_of(digest or typeset.digest(data))
+        if made_from is not None:  # typeset by this build: its text is its document's strings
+            return "\n".join(_strings_typeset(json.loads(made_from)))
         from .pdf_text import pdf_text
 
         return pdf_text(data)
@@ -215,6 +245,25 @@ def _strings_json(v: Any) -> Iterator[str]:
     elif isinstance(v, list):
         for x in v:
             yield from _strings_json(x)
+
+
+def _strings_typeset(v: Any) -> Iterator[str]:
+    """The strings of a handout document in the order Typst prints them: a prose node
+    ({"t": tag, "c": [children], "href"?}, handouts/tree.py) gives its children's text, then its
+    link; its tag is not text."""
+    if isinstance(v, str):
+        yield v
+    elif isinstance(v, dict):
+        if "t" in v and "c" in v:
+            yield from _strings_typeset(v["c"])
+            if isinstance(v.get("href"), str):
+                yield v["href"]
+            return
+        for x in v.values():
+            yield from _strings_typeset(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from _strings_typeset(x)
 
 
 def public_files(build_dir: Path) -> list[Path]:
@@ -244,10 +293,11 @@ def scan(files: Iterable[Path], secrets: list[Secret], *, build_dir: Path, out_d
          docs_dir: Path | None = None, pages_dir: Path | None = None) -> list[str]:
     """One message per (file, teacher text) found; [] when nothing leaks.
 
-    Text is compared with all whitespace removed (PDFs have no real spaces; an HTML tag between two
-    words leaves none). What a file holds is remembered in the content cache by the SHA-256 of its
-    bytes and of the secrets: a file already scanned against the same secrets (a warm build: the
-    theme's scripts, unchanged pages, PDFs Typst made byte-identical) is not read again."""
+    Text is compared as its letters and digits (skeleton(): PDFs have no real spaces, an HTML tag
+    between two words leaves none, quotation marks may be drawn by CSS or Typst). The theme's own
+    files, unchanged, are not read. What a file holds is remembered in the content cache by the
+    SHA-256 of its bytes and of the secrets: a file already scanned against the same secrets (a
+    warm build: unchanged pages, PDFs Typst made byte-identical) is not read again."""
     if not secrets:
         return []
     from . import cache
@@ -263,9 +313,11 @@ def scan(files: Iterable[Path], secrets: list[Secret], *, build_dir: Path, out_d
         if digest not in seen:
             parts = ["hits", digest, path.suffix, key]
             hit = memo.get(parts)
-            if hit is None:
-                auto = auto or _automaton(secrets, despaced=True)
-                found = sorted({i for _, i in auto.iter(despace(_text_of(path, data)))})
+            if hit is None and _theme_file(path.relative_to(build_dir), data):
+                found = []
+            elif hit is None:
+                auto = auto or _automaton(secrets)
+                found = sorted({i for _, i in auto.iter(skeleton(_text_of(path, data, digest)))})
                 memo.put(parts, json.dumps(found))
             else:
                 found = json.loads(hit)
@@ -278,6 +330,29 @@ def scan(files: Iterable[Path], secrets: list[Secret], *, build_dir: Path, out_d
             messages.append(f"{shown}: holds teacher-only text, {s.field} from {s.where} (\"{quote}\"); "
                             f"{_advice(rel, docs_dir, pages_dir)}")
     return messages
+
+
+@functools.cache
+def _theme_dir() -> Path | None:
+    import importlib.util
+
+    spec = importlib.util.find_spec("material")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    return Path(folders[0]) / "templates" if folders else None
+
+
+def _theme_file(rel: Path, data: bytes) -> bool:
+    """An edition's file that is, byte for byte, the installed theme's own file at the same path (its
+    scripts, its search's language files): nothing of the pack is in it. A docs/ file put at that
+    path has other bytes and is read."""
+    theme = _theme_dir()
+    if theme is None or len(rel.parts) < 2:
+        return False
+    own = theme.joinpath(*rel.parts[1:])
+    try:
+        return own.stat().st_size == len(data) and own.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _advice(rel: Path, docs_dir: Path | None, pages_dir: Path | None = None) -> str:

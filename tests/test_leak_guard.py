@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.leak_guard import fold, scan, teacher_secrets
 from generator.load import load_pack
@@ -197,3 +199,104 @@ def test_a_teacher_note_in_a_student_pdf_stops_the_build(project: Path, monkeypa
     assert leaks and all(m.startswith(("site/handouts/student/", "site/student/")) for m in leaks), e.value.messages
     assert "lessons/claims.yml:21:11" in leaks[0] and leaks[0].endswith("nothing was published")
     assert sorted(p.name for p in (project / "site").iterdir()) == ["old.txt"]
+
+
+def test_a_quote_whose_marks_the_page_draws_is_still_found(tmp_path: Path, pack_copy: Path) -> None:
+    """A teacher note quoting the article reads “words” (¶7) as plain text, but a page shows the
+    quote as <q>words</q> (¶7) and CSS draws the marks (a handout: Typst draws them): the scan
+    compares letters and digits only, so the pasted note is found in either form."""
+    claims = pack_copy / "claims.yml"
+    quoting = "The author calls it [[p1|A Memo About Boats]] but no record in the harbour log backs that up"
+    claims.write_text(claims.read_text().replace("    note: TMARK-claim2-note\n", f"    note: '{quoting}'\n"))
+    secrets = teacher_secrets(load_pack(pack_copy))
+    site = tmp_path / "b" / "student"
+    site.mkdir(parents=True)
+    (site / "css-quotes.html").write_text(
+        '<p>The author calls it <q class="cf-quote">A Memo About Boats</q> <a class="cf-pref" href="#p1">¶1</a> '
+        "but no record in the harbour log backs that up</p>")
+    (site / "hyphenated.html").write_text("<p>The author calls it “A Memo About Boa-ts” (¶1) but no rec-ord in "
+                                          "the harbour log backs that up</p>")
+    (site / "other-words.html").write_text("<p>The author calls it “A Memo About Boats” (¶1) and a record in "
+                                           "the harbour log backs that up</p>")
+    msgs = scan(sorted(site.iterdir()), secrets, build_dir=tmp_path / "b", out_dir=tmp_path / "site")
+    assert sorted(m.split(":")[0].rsplit("/", 1)[-1] for m in msgs) == ["css-quotes.html", "hyphenated.html"]
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_the_skeleton_is_the_letters_and_digits(text: str) -> None:
+    import re
+
+    from generator.leak_guard import skeleton
+
+    assert skeleton(text) == re.sub(r"[\W_]+", "", text)
+
+
+@pytest.mark.slow
+def test_a_pdf_typeset_by_the_build_is_checked_by_its_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every teacher-only value of the default pack, typeset into a student worksheet as prose (its
+    tree only, without the Markdown beside it), is found from the document the PDF was made from,
+    without reading the PDF back; whatever PDFium reads in that PDF is found that way too. A PDF
+    with other bytes (changed after Typst wrote it) is read back with PDFium."""
+    import copy
+    import re
+    from collections import Counter
+
+    import generator.pdf_text
+    from generator import handouts
+    from generator.handouts import typeset
+    from generator.handouts.tree import md_tree
+    from generator.leak_guard import _teacher_values
+
+    monkeypatch.setenv("CASEFILE_CACHE", "0")
+    loaded = load_pack(ROOT / "lessons")
+    secrets = teacher_secrets(loaded)
+    values = list(dict.fromkeys(raw for _, raw in _teacher_values(loaded.pack, "pack")))
+    worksheet = next(d for d in handouts.documents(loaded.pack) if d.rel.endswith("-worksheet.pdf"))
+    data = copy.deepcopy(worksheet.data)
+    data["parts"][0]["lesson"]["summary"] = {"md": md_tree("\n\n".join(values))}
+    pdf = tmp_path / "b" / "handouts" / "student" / "leaky-worksheet.pdf"
+    handouts.write_pdf(data, pdf)
+    read_back: list[bytes] = []
+    real = generator.pdf_text.pdf_text
+
+    def reading(b: bytes) -> str:
+        read_back.append(b)
+        return real(b)
+
+    monkeypatch.setattr(generator.pdf_text, "pdf_text", reading)
+
+    def found() -> Counter[str]:  # one message per secret found
+        return Counter(scan([pdf], secrets, build_dir=tmp_path / "b", out_dir=tmp_path / "site"))
+
+    from_document = found()
+    assert not read_back and len(secrets) > 300
+    # every teacher-only value (each is a secret as rendered and one as written: the latter's
+    # Markdown is not in a tree)
+    assert {re.search(r"holds teacher-only text, (.*?) \(\"", m)[1] for m in from_document} == \
+        {f"{s.field} from {s.where}" for s in secrets}
+    typeset.forget_all()  # now as any PDF this build did not make: read back
+    from_pdf = found()
+    assert len(read_back) == 1
+    # what PDFium reads is found from the document too (PDFium reads a bit less: a note that runs
+    # over a page break has the page's footer in the middle of it)
+    assert not from_pdf - from_document and from_pdf.total() > 0.9 * from_document.total()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_build_knows_each_student_pdf_it_typeset(tmp_path: Path, pack_copy: Path, jobs: int,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """In this process or in worker processes (a big pack's), and from Typst or the PDF cache: each
+    student PDF is known by its bytes, and no teacher PDF is kept."""
+    from generator.handouts import build_handouts, typeset
+
+    monkeypatch.setenv("CASEFILE_CACHE_DIR", str(tmp_path / "cache"))
+    pack = load_pack(pack_copy).pack
+    for _ in ("typeset", "from the cache"):
+        written = build_handouts(pack, tmp_path / "h", jobs=jobs, quiet=True)
+        known = {p.parent.name: 0 for p in written}
+        for p in written:
+            known[p.parent.name] += typeset.source_of(typeset.digest(p.read_bytes())) is not None
+        assert known == {"student": sum(p.parent.name == "student" for p in written), "teacher": 0}
+        assert known["student"] >= 3

@@ -40,6 +40,7 @@ from ..i18n import _
 from ..edition import view
 from ..progress import Progress
 from . import data as D
+from . import typeset
 from ..handout_names import (GUIDE_NAME, STUDENT_KINDS, WORKSHOP_KEYS, WORKSHOP_WORKSHEETS, article_name, handout_folder,
                     key_name, pack_handout_names, worksheet_name)
 from .typst_pdf import KindError, Printer, check_kinds, printer, templates_fingerprint
@@ -199,6 +200,7 @@ def write_pdf(doc: dict[str, Any], out: str | Path) -> list[str]:
         head, pdf = hit.split(b"\n", 1)
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_bytes(pdf)
+        typeset.remember(pdf, data, out)  # the entry is keyed by this very document: its PDF was typeset from it
         return [str(w) for w in json.loads(head)]
     try:
         pdf, warnings = printer().pdf(doc, _epoch())
@@ -210,15 +212,18 @@ def write_pdf(doc: dict[str, Any], out: str | Path) -> list[str]:
     cache.put("pdf", key, json.dumps(warnings).encode() + b"\n" + pdf)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_bytes(pdf)
+    typeset.remember(pdf, data, out)
     return warnings
 
 
-def _write_many(jobs: list[tuple[dict[str, Any], str]]) -> list[str]:
-    """Runs in a worker process: write each (doc, out file); returns 'name: warning' lines."""
+def _write_many(jobs: list[tuple[dict[str, Any], str]]) -> tuple[list[str], list[tuple[str, bytes]]]:
+    """Runs in a worker process: write each (doc, out file); returns 'name: warning' lines and what
+    was typeset from what (typeset.py), for the parent's leak guard."""
     out: list[str] = []
+    typeset.forget_all()
     for doc, path in jobs:
         out += [f"{Path(path).name}: {w}" for w in write_pdf(doc, path)]
-    return out
+    return out, typeset.pairs()
 
 
 def _set_epoch(pack: model.Pack) -> None:
@@ -260,6 +265,7 @@ def build_handouts(pack: model.Pack, out_dir: Path, *, paper: str = "a4", docs_d
         raise ValueError(f"paper must be one of {', '.join(PAPER)}, not {paper!r}")
     check_kinds(model.EXERCISE_KINDS)
     _set_epoch(pack)
+    typeset.forget_all()
     out_dir = Path(out_dir)
     docs = documents(pack, docs_dir, paper, pages_dir, versions)
     wanted = {out_dir / d.rel for d in docs}
@@ -279,8 +285,9 @@ def build_handouts(pack: model.Pack, out_dir: Path, *, paper: str = "a4", docs_d
             # memory for as long as the process lives (about 150 bytes for each byte of JSON).
             with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context("spawn"),
                                      max_tasks_per_child=1) as pool:
-                for chunk, result in zip(chunks, pool.map(_write_many, chunks)):
+                for chunk, (result, made) in zip(chunks, pool.map(_write_many, chunks)):
                     warnings += result
+                    typeset.remember_pairs(made)
                     for _, path in chunk:
                         progress.step(Path(path).name)
         else:
