@@ -103,7 +103,9 @@ def main(debug: bool) -> None:
 @click.option("--max-pack-mb", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Largest total of the pack's YAML files, in MB (default 50, or CASEFILE_MAX_PACK_MB).")
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an internal error.")
-def check(lessons: Path, config_file: Path, strict: bool, max_file_mb: float | None, max_pack_mb: float | None, debug: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems and lint warnings, not the summary.")
+def check(lessons: Path, config_file: Path, strict: bool, max_file_mb: float | None, max_pack_mb: float | None, debug: bool,
+          quiet: bool) -> None:
     """Check the lesson pack and print every problem, one per line."""
     from .limits import Limits
 
@@ -125,6 +127,8 @@ def check(lessons: Path, config_file: Path, strict: bool, max_file_mb: float | N
         fail(warnings, "the lint warnings count as errors with --strict")
     for w in warnings:
         click.echo(w, err=True)
+    if quiet:
+        return
     n_ex = sum(len(lesson.exercises) for lesson in pack.lessons)
     lint_note = f" {len(warnings)} lint warning{'s' if len(warnings) != 1 else ''}." if warnings else ""
     click.echo(f"{lessons}: OK: {len(pack.lessons)} lessons, {n_ex} exercises, {len(pack.claims)} claims, "
@@ -263,7 +267,8 @@ def new() -> None:
 @new.command("lesson")
 @LESSONS
 @click.argument("title")
-def new_lesson(lessons: Path, title: str) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+def new_lesson(lessons: Path, title: str, quiet: bool) -> None:
     """Add a numbered lesson file to fill in, and list it in pack.yml."""
     from .scaffold import new_lesson as make
 
@@ -271,7 +276,8 @@ def new_lesson(lessons: Path, title: str) -> None:
         path = make(lessons, title)
     except ValueError as e:
         fail([str(e)], "no file was written")
-    click.echo(f"Created {path}; it is listed in {lessons}/pack.yml. Fill it in, then run: casefile check")
+    if not quiet:
+        click.echo(f"Created {path}; it is listed in {lessons}/pack.yml. Fill it in, then run: casefile check")
 
 
 @main.command()
@@ -301,8 +307,9 @@ def schema(out: Path) -> None:
               help="Class list (CSV, one name or id a row): says who has not handed in each lesson.")
 @VARIANT
 @click.option("--by-skill", is_flag=True, help="Add a score and a max column per skill (skills.yml) to the gradebook.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the files that could not be graded, not the summary.")
 def grade(lessons: Path, files: tuple[Path, ...], out: Path, marks: tuple[Path, ...], roster: Path | None,
-          variant: str | None, by_skill: bool) -> None:
+          variant: str | None, by_skill: bool, quiet: bool) -> None:
     """Score students' downloaded answer files (or folders of them) against the key.
 
     Auto-gradable answers get points; open answers get the points of the levels you picked on
@@ -322,7 +329,8 @@ def grade(lessons: Path, files: tuple[Path, ...], out: Path, marks: tuple[Path, 
         fail(e.messages, "no grades were written")
     for p in result.problems:
         click.echo(p, err=True)
-    click.echo(result.summary)
+    if not quiet:
+        click.echo(result.summary)
 
 
 def slugify(title: str) -> str:
@@ -338,7 +346,8 @@ def slugify(title: str) -> str:
 @click.option("--show-dropped", is_flag=True, help="Print every block of the page that was left out, with its text.")
 @click.option("--keep", multiple=True, metavar="WORDS",
               help="Bring back a left-out block that starts with (or contains) these words; repeat for several.")
-def import_(lessons: Path, file: Path, slug: str | None, show_dropped: bool, keep: tuple[str, ...]) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems, not the report of what was imported.")
+def import_(lessons: Path, file: Path, slug: str | None, show_dropped: bool, keep: tuple[str, ...], quiet: bool) -> None:
     """Import an article (saved web page .html, Word .docx, Markdown .md, plain .txt) as a source.
 
     Writes LESSONS/sources/<id>.yml with every paragraph numbered (p1, p2, ...) and its kind
@@ -350,7 +359,7 @@ def import_(lessons: Path, file: Path, slug: str | None, show_dropped: bool, kee
         result = import_source(file, lessons, slug=slug, keep=list(keep))
     except ImportError_ as e:
         fail(str(e).splitlines(), "no file was written")
-    for line in import_report(result, show_dropped):
+    for line in [] if quiet else import_report(result, show_dropped):
         click.echo(line)
     problems = quote_problems(lessons)
     if problems:
@@ -392,7 +401,8 @@ def import_report(result: Any, show_dropped: bool) -> list[str]:
 @click.option("--from", "source_file", type=click.Path(path_type=Path), default=None,
               help="An article to build the pack on (.html, .docx, .md, .txt).")
 @click.option("--title", default=None, help="The pack's title (default: from the article).")
-def new_pack(folder: Path, source_file: Path | None, title: str | None) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+def new_pack(folder: Path, source_file: Path | None, title: str | None, quiet: bool) -> None:
     """Make a complete pack in FOLDER: lessons/ (pack.yml, the source, draft claims, a starter lesson
     and glossary), mkdocs.yml and docs/, ready for `casefile build`."""
     from .importer import ImportError_
@@ -402,6 +412,8 @@ def new_pack(folder: Path, source_file: Path | None, title: str | None) -> None:
         made = make(folder, source_file, title=title)
     except (ImportError_, ValueError) as e:
         fail(str(e).splitlines(), "no pack was written")
+    if quiet:
+        return
     if made.imported is not None:
         for line in import_report(made.imported, False)[:-1]:
             click.echo(line)

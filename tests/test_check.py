@@ -189,3 +189,24 @@ def test_limits_from_the_environment_apply_to_every_command(monkeypatch: pytest.
     # The option wins over the environment.
     result, _ = run_in_process(fixtures, ["check", "--lessons", "pack", "--max-file-mb", "1"])
     assert result.exit_code == 0, result.stderr
+
+
+def test_quiet_prints_only_problems(tmp_path: Path) -> None:
+    """`--quiet` on every command that prints a summary: nothing on stdout when all is well, the
+    problems (and lint warnings) still on stderr, the same exit status."""
+    import shutil
+
+    fixtures = Path(__file__).parent / "fixtures"
+    shutil.copytree(fixtures / "pack", tmp_path / "lessons")
+    result, _ = run_in_process(tmp_path, ["check", "-q"])
+    assert (result.exit_code, result.stdout) == (0, ""), result.output
+    assert run_in_process(tmp_path, ["check"])[0].stdout.startswith("lessons: OK:")
+    result, _ = run_in_process(tmp_path, ["new", "lesson", "--quiet", "Reading a chart"])
+    assert (result.exit_code, result.stdout) == (0, "") and list((tmp_path / "lessons").glob("*reading-a-chart*"))
+    result, _ = run_in_process(tmp_path, ["import", "-q", str(fixtures / "import" / "article.md"), "--id", "extra"])
+    assert (result.exit_code, result.stdout) == (0, "") and (tmp_path / "lessons" / "sources" / "extra.yml").is_file()
+    result, _ = run_in_process(tmp_path, ["new", "pack", "-q", "fresh", "--from", str(fixtures / "import" / "article.md")])
+    assert (result.exit_code, result.stdout) == (0, "") and (tmp_path / "fresh" / "lessons" / "pack.yml").is_file()
+    (tmp_path / "lessons" / "pack.yml").write_text("title: [unclosed\n")
+    result, _ = run_in_process(tmp_path, ["check", "-q"])
+    assert result.exit_code == 1 and result.stdout == "" and "lessons/pack.yml:1:" in result.stderr

@@ -218,6 +218,10 @@ def test_cli_exit_codes(cwd: Path) -> None:
     shutil.copy(good, cwd / "inbox" / "good.json")
     r = CliRunner().invoke(main, ["grade", "--lessons", lessons, "inbox"])
     assert r.exit_code == 0 and r.stderr == "" and (cwd / "grades" / "gradebook.csv").exists()
+    # --quiet: the files that could not be graded still, the summary not
+    r = CliRunner().invoke(main, ["grade", "-q", "--lessons", lessons, "--out", "quiet", str(good), *map(str, bad)])
+    assert r.exit_code == 0 and r.stdout == "" and r.stderr.splitlines() == messages
+    assert (cwd / "quiet" / "gradebook.csv").exists()
 
 
 # ---------------------------------------------------------------- the teacher page, in a browser
