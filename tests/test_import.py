@@ -552,3 +552,37 @@ def test_a_page_saved_in_windows_1252(tmp_path: Path) -> None:
 def test_the_files_folder_is_not_needed(tmp_path: Path) -> None:
     code, out = run("import", str(HERE / "wp-news.html"), "--lessons", str(tmp_path / "lessons"))
     assert code == 0 and "wp-news_files/ (the page's styles, scripts and images) is not needed" in out
+
+
+def test_reimport_keeps_the_teachers_image_paragraphs(tmp_path: Path) -> None:
+    """An import brings no images, so an image paragraph the teacher added to a source (its file,
+    alt text, caption, provenance) is kept by a re-import, after the paragraph it followed, with its
+    id; a new paragraph never takes that id."""
+    article = tmp_path / "harbour.txt"
+    article.write_text(V1, encoding="utf-8")
+    assert run("new", "pack", str(tmp_path / "pack"), "--from", str(article))[0] == 0
+    lessons = tmp_path / "pack" / "lessons"
+    source = lessons / "sources" / "price-2024.yml"
+    (lessons / "media").mkdir()
+    (lessons / "media" / "wall.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="4"/></svg>', encoding="utf-8")
+    image = {"file": "media/wall.svg", "alt": "A drawing of the harbour wall with a gap in the middle.",
+             "caption": "The storm left a gap in the wall, as our artist saw it.",
+             "provenance": {"by": "Cornish Coast News graphics desk", "found": "the printed paper (page 2)"}}
+    text = source.read_text(encoding="utf-8")
+    p4 = text.index("  - id: p5\n")
+    source.write_text(text[:p4] + "  - id: p8\n    inserted: true\n    image:\n"
+                      f"      file: {image['file']}\n      alt: {image['alt']}\n      caption: {image['caption']}\n"
+                      f"      provenance: {{by: {image['provenance']['by']}, found: {image['provenance']['found']}}}\n"
+                      + text[p4:], encoding="utf-8")
+    code, out = run("check", "--lessons", str(lessons))
+    assert code == 0, out
+    article.write_text(V2, encoding="utf-8")  # p4 edited, p7 gone, a paragraph added
+    code, out = run("import", str(article), "--lessons", str(lessons))
+    paras = load_source(source)["paragraphs"]
+    assert [p["id"] for p in paras] == ["p1", "p2", "p3", "p4", "p8", "p5", "p9", "p6"]
+    assert paras[4] == {"id": "p8", "kind": "image", "inserted": True, "image": image}
+    assert "kept 1 image paragraph of the earlier file (p8), each after the paragraph it followed" in out
+    assert "p8" not in " ".join(ln for ln in out.splitlines() if "does not exist" in ln or "gone" in ln)
+    code, out = run("check", "--lessons", str(lessons))
+    assert not [ln for ln in out.splitlines() if "price-2024.yml" in ln and ("p8" in ln or "media" in ln or "order" in ln)], out

@@ -157,33 +157,66 @@ def import_source(file: Path, lessons: Path, *, slug: str | None = None, keep: l
         if data.get(key) in (None, ""):
             data[key] = placeholder
             result.missing.append((key, what))
-    old_paras = [(str(p.get("id")), fold(str(p.get("text", "")))) for p in old.get("paragraphs") or [] if isinstance(p, dict)]
-    old_kind = {str(p.get("id")): p.get("kind", "body") for p in old.get("paragraphs") or [] if isinstance(p, dict)}
+    old_items = [p for p in old.get("paragraphs") or [] if isinstance(p, dict)]
+    images = [p for p in old_items if _is_image(p)]  # the teacher's: an import brings no images
+    old_paras = [(str(p.get("id")), fold(str(p.get("text", "")))) for p in old_items if not _is_image(p)]
+    old_kind = {str(p.get("id")): p.get("kind", "body") for p in old_items}
     texts = [p.text for p in article.paragraphs]
-    ids, edited = assign_ids(texts, old_paras, highest)
-    moved = out_of_order(ids, {pid for pid in ids if pid not in dict(old_paras)}) if old_paras else set()
+    image_ids = [str(p.get("id")) for p in images]
+    ids, edited = assign_ids(texts, old_paras, max([highest] + [int(i[1:]) for i in image_ids if re.match(r"^p\d+$", i)]))
+    items: list[dict[str, Any]] = []
     for pid, block in zip(ids, article.paragraphs):
         kind = old_kind.get(pid, block.kind) if pid in old_kind else block.kind
-        item: dict[str, Any] = {"id": pid, "kind": kind, "text": block.text}
-        if pid in moved:
+        items.append({"id": pid, "kind": kind, "text": block.text})
+    items = _keep_images(items, images, [str(p.get("id")) for p in old_items])
+    fresh = {pid for pid in ids if pid not in dict(old_paras)}
+    moved = out_of_order([it["id"] for it in items], fresh) if old_paras else set()
+    for item in items:
+        if item["id"] in moved:
             item["inserted"] = True
         result.paragraphs.append(item)
+    if images:
+        result.notes.append(f"kept {len(images)} image paragraph{'s' if len(images) != 1 else ''} of the earlier file "
+                            f"({', '.join(image_ids)}), each after the paragraph it followed: "
+                            "an import brings in no images")
     old_ids = {pid for pid, _ in old_paras}
     if old_paras and not any(pid in old_ids for pid in ids):
         raise ImportError_(f"{path}:1:1: this file holds another article (\"{str(old.get('title', ''))[:60]}\"), "
                            f"with no paragraph in common with {file.name}; import it under another --id, "
                            "or delete that file first")
-    result.kept = [pid for pid in ids if pid in old_ids and pid not in edited]
+    result.kept = [pid for pid in ids if pid in old_ids and pid not in edited] + image_ids
     result.edited = edited
     result.added = [pid for pid in ids if pid not in old_ids]
     result.removed = [pid for pid, _ in old_paras if pid not in set(ids)]
-    top = max([highest] + [int(pid[1:]) for pid in ids + list(old_ids) if re.match(r"^p\d+$", pid)])
+    top = max([highest] + [int(pid[1:]) for pid in ids + list(old_ids) + image_ids if re.match(r"^p\d+$", pid)])
     data["paragraphs"] = result.paragraphs
     others = sorted(p.stem for p in (lessons / "sources").glob("*.y*ml") if p.stem != slug) if not old else []
     write(path, source_yaml(data, origin=file.name, highest=top))
     if others:
         result.notes += _second_source(lessons, slug, others)
     return result
+
+
+def _is_image(p: dict[str, Any]) -> bool:
+    return p.get("image") is not None or p.get("kind") == "image"
+
+
+def _keep_images(items: list[dict[str, Any]], images: list[dict[str, Any]], old_order: list[str]) -> list[dict[str, Any]]:
+    """The new paragraphs with the earlier file's image paragraphs put back, each right after the
+    paragraph it followed there (the nearest earlier one that is still in the article), or first."""
+    if not images:
+        return items
+    present = {it["id"] for it in items}
+    after: dict[str | None, list[dict[str, Any]]] = {}
+    for img in images:
+        pos = old_order.index(str(img.get("id")))
+        anchor = next((pid for pid in reversed(old_order[:pos]) if pid in present), None)
+        after.setdefault(anchor, []).append({**img, "kind": "image"})
+    out = list(after.get(None, []))
+    for it in items:
+        out.append(it)
+        out += after.get(it["id"], [])
+    return out
 
 
 def _second_source(lessons: Path, slug: str, others: list[str]) -> list[str]:

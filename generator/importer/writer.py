@@ -58,7 +58,10 @@ def source_yaml(data: dict[str, Any], *, origin: str, highest: int) -> str:
         item = CommentedMap(id=p["id"], kind=p["kind"])
         if p.get("inserted"):
             item["inserted"] = True
-        item["text"] = p["text"]
+        if p.get("image") is not None:  # an image paragraph kept from the earlier file: its words are its caption
+            item["image"] = p["image"]
+        else:
+            item["text"] = p["text"]
         paras.append(item)
     doc["paragraphs"] = paras
     y = YAML()
