@@ -23,6 +23,7 @@ class Limits:
     pack_bytes: int = 50 * MB       # every YAML file of the pack together
     depth: int = 32                 # nested mappings/lists in one YAML file (lessons need about 8)
     image_bytes: int = 5 * MB       # one image under media/ (CASEFILE_MAX_IMAGE_MB)
+    media_bytes: int = 100 * MB     # every image the pack uses together (CASEFILE_MAX_MEDIA_MB): each edition copies them
 
     @classmethod
     def from_env(cls, file_mb: float | None = None, pack_mb: float | None = None) -> "Limits":
@@ -38,7 +39,8 @@ class Limits:
         base = cls()
         return cls(file_bytes=pick(file_mb, "CASEFILE_MAX_FILE_MB", base.file_bytes),
                    pack_bytes=pick(pack_mb, "CASEFILE_MAX_PACK_MB", base.pack_bytes),
-                   image_bytes=pick(None, "CASEFILE_MAX_IMAGE_MB", base.image_bytes))
+                   image_bytes=pick(None, "CASEFILE_MAX_IMAGE_MB", base.image_bytes),
+                   media_bytes=pick(None, "CASEFILE_MAX_MEDIA_MB", base.media_bytes))
 
 
 def megabytes(n: int) -> str:

@@ -3,7 +3,8 @@
 A pack is untrusted, so an image is only used after `check_media` has read and vetted it, once, at
 load time: the path is a plain relative one under media/ (no `..`, no absolute path, no address,
 no symlink leading out), the extension is PNG, JPEG or SVG and the bytes are of that type (magic
-numbers), the size is within `Limits.image_bytes`, and the alt text says more than the file name.
+numbers), the size is within `Limits.image_bytes` (and all of them within `Limits.media_bytes`), and
+the alt text says more than the file name.
 An SVG is read with expat and refused (not repaired) when it holds anything that could run code or
 load another file: <script>, <foreignObject>, on* attributes, links or url() to anything but its
 own #ids, <style> with @import, a DOCTYPE or entities, a stylesheet instruction, or an element
@@ -252,17 +253,25 @@ def check_media(loaded: "Loaded", folder: Path, limits: Limits | None = None) ->
     out: list[Problem] = []
     media: dict[str, bytes] = {}
     refused: set[str] = set()  # a bad file is reported once, where it is first used
+    total, full = 0, False     # bytes of the images taken; past Limits.media_bytes no more are read
     for f, obj, _ in owners:
         for path, img in images(obj):
             bad = alt_problem(img)
             if bad:
                 out.append(f.problem(path + ("alt",), f"image alt text '{img.alt[:40]}' {bad}"))
-            if img.file in media or img.file in refused:
+            if img.file in media or img.file in refused or full:
                 continue
             data, problem = read_image(folder, img.file, limits)
             if problem:
                 refused.add(img.file)
                 out.append(f.problem(path + ("file",), f"image '{img.file[:60]}' {problem}"))
+            elif data is not None and total + len(data) > limits.media_bytes:
+                full = True
+                out.append(f.problem(path + ("file",), (
+                    f"image '{img.file[:60]}' brings the pack's images to more than the {megabytes(limits.media_bytes)} "
+                    f"they may add up to ({megabytes(total + len(data))} so far; every edition copies them); make "
+                    "the images smaller or use fewer (or allow more with CASEFILE_MAX_MEDIA_MB)")))
             elif data is not None:
+                total += len(data)
                 media[img.file] = data
     return out, dict(sorted(media.items()))

@@ -228,6 +228,19 @@ def test_size_is_bounded(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     load_pack(copy)
 
 
+def test_the_images_together_are_bounded(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each edition copies every image: past CASEFILE_MAX_MEDIA_MB (100 MB) in all, the image that
+    goes over is named at its place, and no more are read."""
+    (copy / "media" / "bridge.png").write_bytes(PNG + b"\0" * (3 * 1024 * 1024))
+    (copy / "media" / "traffic.svg").write_bytes(SVG.replace(b"</svg>", b"<!--" + b"x" * (3 * 1024 * 1024) + b"--></svg>"))
+    load_pack(copy)  # 6 MB in all
+    monkeypatch.setenv("CASEFILE_MAX_MEDIA_MB", "5")
+    got = _one(copy)
+    assert re.fullmatch(rf"{re.escape(str(copy))}/sources/\S+\.yml:\d+:\d+: image 'media/(bridge\.png|traffic\.svg)' brings "
+                        r"the pack's images to more than the 5 MB they may add up to \(6\.0 MB so far; every edition copies "
+                        r"them\); make the images smaller or use fewer \(or allow more with CASEFILE_MAX_MEDIA_MB\)", got), got
+
+
 HOSTILE = {
     "script": ('<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script></svg>', "line 2: <script> could run code"),
     "onload": ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "line 1: the attribute onload= could run code"),
