@@ -4,6 +4,7 @@ follows the chosen variant, the Skills page and the gradebook by skill."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -145,6 +146,25 @@ def test_default_pack_has_a_45_minute_variant_for_every_lesson() -> None:
         assert {e for a in lesson.activities for e in a.exercises} <= set(ids(lesson))
 
 
+
+def test_default_pack_has_a_90_minute_variant_for_every_lesson() -> None:
+    """Issue 14's double period: every default lesson has `long`, 90 minutes, with every exercise
+    done in class, and an activity that runs longer says how it runs (to the teacher and to students)."""
+    pack = load_pack(DEFAULT_PACK).pack
+    long = variants.view(pack, "long")
+    for full, lesson in zip(pack.lessons, long.lessons):
+        assert lesson.built_variant == "long" and lesson.duration == 90, full.id
+        assert lesson.variants["long"].title == "90 minutes" and lesson.variants["long"].note
+        assert sum(a.minutes for a in lesson.activities) == 90
+        assert ids(lesson) == ids(full), f"{full.id}: the long path leaves out an exercise"
+        assert [a.title for a in lesson.activities] == [a.title for a in full.activities]
+        assert [a.exercises for a in lesson.activities] == [a.exercises for a in full.activities]
+        for whole, a in zip(full.activities, lesson.activities):
+            assert a.minutes >= whole.minutes, f"{full.id}: {a.title} is shorter in the long path"
+            if a.minutes > whole.minutes:
+                assert a.description != whole.description and a.student != whole.student, \
+                    f"{full.id}: {a.title} runs longer but its texts are the 50-minute plan's"
+
 def test_rendered_pages_follow_the_variant() -> None:
     """Default pack, both editions: the lesson page holds the variant's exercises only, the guide
     names the variant and lists the others, the Skills page links where each skill comes up."""
@@ -168,6 +188,17 @@ def test_rendered_pages_follow_the_variant() -> None:
     assert "This site follows the path **45 minutes** (`short`, 45 minutes)" in guide
     assert "| The whole lesson | `full` | 50 | Every activity and exercise. |" in guide
     assert "| 45 minutes (this site) | `short` | 45 |" in guide
+    assert "| 90 minutes | `long` | 90 | Every exercise is done in class" in guide  # the other path is listed
+
+
+def test_rendered_guide_names_the_90_minute_path() -> None:
+    pack = variants.view(load_pack(DEFAULT_PACK).pack, "long")
+    pages = {p.uri: p.markdown for p in Renderer(pack, "teacher", browser_key="{}").pages()}
+    for lesson in pack.lessons:
+        guide = pages[f"teacher/guide/{lesson.id}.md"]
+        assert "This site follows the path **90 minutes** (`long`, 90 minutes)" in guide
+        assert "| 90 minutes (this site) | `long` | 90 |" in guide and "| 45 minutes | `short` | 45 |" in guide
+        assert "| The whole lesson | `full` | 50 |" in guide
 
 
 # ---------------------------------------------------------------- grading
@@ -267,3 +298,42 @@ def test_built_default_pack_in_its_45_minute_variant(tmp_path: Path) -> None:
         assert linked == {(lesson.id, e.id) for lesson in short.lessons for e in lesson.exercises if e.skills}
     schedule = (out / "student" / "schedule.html").read_text(encoding="utf-8")
     assert "8 lessons, 360 minutes in all" in schedule
+
+
+@pytest.mark.slow
+def test_built_default_pack_in_its_90_minute_variant(tmp_path: Path) -> None:
+    """`casefile build --variant long` and `casefile handouts --variant long` on the default pack:
+    every exercise on every page, 90 minutes, the guide and the keys name the path, and nothing
+    the variant says to the teacher reaches the student edition."""
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--lessons", str(DEFAULT_PACK), "--variant", "long", "--no-handouts", "-q",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    pack = load_pack(DEFAULT_PACK).pack
+    long = variants.view(pack, "long")
+    for edition in ("student", "teacher"):
+        for full, lesson in zip(pack.lessons, long.lessons):
+            page = (out / edition / "lessons" / f"{lesson.id}.html").read_text(encoding="utf-8")
+            assert re.findall(r'data-exercise="([a-z0-9-]+)"', page) == ids(full)
+            assert "<span>90 minutes</span>" in page
+            assert f'data-version="{content_version(long, lesson)}"' in page
+    schedule = (out / "student" / "schedule.html").read_text(encoding="utf-8")
+    assert "8 lessons, 720 minutes in all" in schedule
+    student = html.unescape(" ".join(p.read_text(encoding="utf-8") for p in (out / "student").rglob("*.html")))
+    for lesson in long.lessons:
+        guide = html.unescape((out / "teacher" / "teacher" / "guide" / f"{lesson.id}.html").read_text(encoding="utf-8"))
+        assert "This site follows the path 90 minutes (long, 90 minutes)" in re.sub(r"<[^>]+>", "", guide)
+        v = lesson.variants["long"]
+        teacher_only = [v.note] + [change.description for _, change in v.steps() if change.description]
+        for text in teacher_only:
+            start = " ".join(text.split())[:60]
+            assert start in guide and start not in student, f"{lesson.id}: {start!r}"
+    handouts = tmp_path / "handouts"
+    result = CliRunner().invoke(main, ["handouts", "--lessons", str(DEFAULT_PACK), "--variant", "long", "--out", str(handouts)])
+    assert result.exit_code == 0, result.output
+    from test_handouts import text_of
+
+    worksheet = text_of(handouts / "student" / "08-capstone-worksheet.pdf")
+    assert "90 MINUTES" in worksheet and "Homework: same test, every side." in worksheet
+    key = text_of(handouts / "teacher" / "08-capstone-key.pdf")
+    assert "90 minutes (this key)" in key and "45 minutes (short)" in key
