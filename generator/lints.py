@@ -4,7 +4,8 @@ Three lints, each reported as `file:line:col: warning: ...` (errors with `casefi
 
 - balance: a claim filed as disputed or unsubstantiated cites at least one reference, and at least
   one whose `account` is not the claimant's own side (`party`);
-- reading level: the student-facing text of each lesson, and the glossary definitions, scored with
+- reading level: the student-facing text of each lesson, the `student` texts of each of its
+  variants, and the glossary definitions, scored with
   textstat 0.7.4's Flesch-Kincaid grade (readability.py, the same arithmetic) against the pack's `lints.audience_grade`; the hardest sentences
   are listed;
 - re-check: claims whose `checked_as_of` is more than the pack's `lints.recheck_after` days before
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 NEEDS_BALANCE = {model.ClaimStatus.disputed, model.ClaimStatus.unsubstantiated}
 HARDEST = 3          # sentences listed per text over its target
+VARIANT_WORDS = 20   # a variant's student texts are scored from this many words on
 SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9])")
 
 
@@ -165,6 +167,16 @@ def lesson_passages(lesson: model.Lesson) -> Iterator[Passage]:
             yield Passage(base + ("steps", j), step)
 
 
+def variant_passages(lesson: model.Lesson) -> Iterator[tuple[str, list[Passage]]]:
+    """(variant id, what students read in its place): the `student` texts a variant gives its
+    activities, each at its place in the file."""
+    for vid, v in lesson.variants.items():
+        passages = [Passage(("variants", vid, "activities", k, name, "student"), change.student)
+                    for k, (name, change) in enumerate(v.steps()) if change.student]
+        if passages:
+            yield vid, passages
+
+
 def _grade(text: str) -> float:
     from .readability import flesch_kincaid_grade  # textstat's formula, without importing textstat
 
@@ -203,6 +215,11 @@ def reading_level(loaded: "Loaded") -> list[Problem]:
         shown = loaded.origin.get(("lesson", lesson.id))
         if shown:
             out += _score(loaded.files[shown], f"lesson {lesson.id}", list(lesson_passages(lesson)), target, ("summary",))
+            for vid, passages in variant_passages(lesson):
+                if sum(len(p.text.split()) for p in passages) < VARIANT_WORDS:
+                    continue  # "Do exercises 1 and 2 below." has no reading level worth the name
+                out += _score(loaded.files[shown], f"lesson {lesson.id}'s variant '{vid}' (its student texts)",
+                              passages, target, passages[0].path)
     shown = loaded.origin.get(("glossary", ""))
     if shown and pack.glossary:
         passages = [Passage(("terms", i, "definition"), t.definition) for i, t in enumerate(pack.glossary)]

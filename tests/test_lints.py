@@ -91,6 +91,20 @@ def test_reading_level_lists_the_hardest_sentences(pack_copy: Path) -> None:
     assert "Notwithstanding considerable methodological heterogeneity" in hard[0]
 
 
+def test_reading_level_scores_what_a_variant_gives_students_to_read(pack_copy: Path) -> None:
+    """A variant's own `student` texts replace the lesson's in its path: they are scored too (from
+    20 words on: a one-line instruction has no reading level), and a hard one is named at its
+    place in the variant."""
+    edit(pack_copy / "pack.yml", "version: \"3\"\n", "version: \"3\"\nlints:\n  audience_grade: 4\n")
+    assert run_check(pack_copy).stderr == ""
+    edit(pack_copy / "01-basics.yml", "student: Do exercises 1 and 2 below.}", f"student: 'Do exercises 1 and 2 below. {HARD} {HARD}'}}")
+    lines = run_check(pack_copy).stderr.strip().splitlines()
+    assert lines[0].startswith("lessons/01-basics.yml:90:57: warning: lesson 01-basics's variant 'short' (its student "
+                               "texts) reads at grade "), lines
+    assert lines[1].startswith("lessons/01-basics.yml:90:57: warning: hard sentence (grade ") and "Notwithstanding" in lines[1]
+    assert not any("lesson 01-basics reads" in ln for ln in lines)  # the lesson's own text is still plain
+
+
 def test_reading_level_scores_the_glossary_and_skips_the_articles_words(pack_copy: Path) -> None:
     edit(pack_copy / "pack.yml", "version: \"3\"\n", "version: \"3\"\nlints:\n  audience_grade: 4\n")
     # the article's own words, quoted inline, are not the pack's to simplify
