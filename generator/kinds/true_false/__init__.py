@@ -1,6 +1,6 @@
 """True or false: a list of statements, each true or false, with a why each.
 
-Added the recipe's way (ARCHITECTURE.md, "add a kind"): this folder, one line in the registry,
+Added the recipe's way (generator/README.md, "A kind"): this folder, one line in the registry,
 one exercise in the fixture pack. Auto-graded, can be instant. Exports to Canvas as matching
 (each statement to True or False) and to Moodle and GIFT as a multiple-answer question (tick the
 true statements): their matching questions need three answers or more."""
