@@ -366,7 +366,7 @@ def test_exports_hold_both_sources_and_images_as_text(two_sources_site: Path) ->
     with zipfile.ZipFile(two_sources_site / "exports" / "two-sources-qti.zip") as z:
         qti = " ".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
     assert "Drivers queue at the closed bridge, as drawn by our artist." in qti
-    assert "[Image: A grey bridge over dark water, with a red barrier across the road at its near end.]" in qti
+    assert 'alt="A grey bridge over dark water, with a red barrier across the road at its near end."' in qti
 
 
 @pytest.mark.slow
@@ -436,6 +436,44 @@ def test_export_notes_count_the_questions_that_show_an_image(tmp_path: Path) -> 
             "with a red barrier across the road at its near end.\">") in q.findtext("questiontext/text")
     gift = (tmp_path / "two-sources.gift.txt").read_text(encoding="utf-8")
     assert "Bridge Chaos\\: Town Cut Off ¶3" in gift and "[Image\\: A drawing of a long queue of cars" in gift  # GIFT escapes :
+
+
+def test_the_qti_zip_carries_the_images_its_questions_show(tmp_path: Path) -> None:
+    """Canvas: each image is a file of the package (images/<asset>, a webcontent resource of the
+    manifest) and the question's <img> names it by the package-relative %24IMS-CC-FILEBASE%24
+    address, with its alt text; nothing else is named."""
+    from lxml import etree, html
+
+    from generator.export import export_pack
+
+    notes = export_pack(PACK, tmp_path, ["qti"], quiet=True)
+    assert ("qti: 3 question(s) show an image: the file is in the zip (images/) and shown in the question, with its "
+            "alt text, caption and provenance") in notes
+    with zipfile.ZipFile(tmp_path / "two-sources-qti.zip") as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    images = {n: b for n, b in files.items() if n.startswith("images/")}
+    jpg = (PACK_DIR / "media" / "queue.jpg").read_bytes()
+    assert images == {f"images/{media.asset_name('media/bridge.png', PNG)}": PNG,
+                      f"images/{media.asset_name('media/traffic.svg', SVG)}": SVG,
+                      f"images/{media.asset_name('media/queue.jpg', jpg)}": jpg}
+    ns = {"cp": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"}
+    manifest = etree.fromstring(files["imsmanifest.xml"])
+    web = {r.get("href"): [f.get("href") for f in r.iterfind("cp:file", ns)]
+           for r in manifest.iterfind(".//cp:resource[@type='webcontent']", ns)}
+    assert web == {name: [name] for name in images}
+    shown: dict[str, str] = {}
+    for name, data in files.items():
+        if name.endswith(".xml") and name != "imsmanifest.xml" and not name.endswith("assessment_meta.xml"):
+            for mattext in etree.fromstring(data).iter("{*}mattext"):
+                for img in html.fragment_fromstring(mattext.text or "", create_parent="div").iter("img"):
+                    shown[img.get("src")] = img.get("alt")
+    assert shown == {f"%24IMS-CC-FILEBASE%24/{name}": alt for name, alt in [
+        (f"images/{media.asset_name('media/bridge.png', PNG)}",
+         "A grey bridge over dark water, with a red barrier across the road at its near end."),
+        (f"images/{media.asset_name('media/traffic.svg', SVG)}",
+         "A drawing of a long queue of cars in front of a closed bridge."),
+        (f"images/{media.asset_name('media/queue.jpg', jpg)}",
+         "Two bands of colour, dark blue above and orange below, standing for the sky and the road.")]}
 
 
 def test_hostile_alt_caption_and_provenance_come_out_as_text(copy: Path) -> None:

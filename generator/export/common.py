@@ -150,7 +150,8 @@ def _helpers() -> Any:
     return sys.modules[__name__]
 
 
-EMBEDS_IMAGES = {"moodle"}  # formats that carry the image file itself (moodle.py: @@PLUGINFILE@@)
+# formats that carry the image file itself: Moodle inside the question (@@PLUGINFILE@@), QTI in the zip
+EMBEDS_IMAGES = {"moodle": "the file is embedded in the question", "qti": "the file is in the zip (images/) and shown in the question"}
 
 
 def image_notes(sel: "Selection", fmt: str) -> list[str]:
@@ -159,8 +160,7 @@ def image_notes(sel: "Selection", fmt: str) -> list[str]:
     if not shown:
         return []
     if fmt in EMBEDS_IMAGES:
-        return [f"{fmt}: {shown} question(s) show an image: the file is embedded in the question, with its alt text, "
-                "caption and provenance"]
+        return [f"{fmt}: {shown} question(s) show an image: {EMBEDS_IMAGES[fmt]}, with its alt text, caption and provenance"]
     return [f"{fmt}: {shown} question(s) show an image: the file is not embedded; the question carries its alt text, "
             "caption and provenance (to show the image, upload it from the site's assets/media/ folder into the question)"]
 

@@ -6,6 +6,10 @@ both listed in the manifest. Question types: multiple_choice_question, multiple_
 matching_question, essay_question. A multiple-answers item's `render_choice` has `maxnumber` (the number
 of options): Canvas' converter (QTIMigrationTool) takes `maxChoices` from it, and 1 without it. HTML
 sits in `mattext` as escaped text. The zip is reproducible: sorted entries, fixed timestamps.
+
+Images (`media.py`'s vetted bytes) go into the zip as `images/<asset name>`, each a `webcontent`
+resource of the manifest, and the question's `<img>` points at `%24IMS-CC-FILEBASE%24/images/…`,
+the package-relative address Canvas rewrites to the course file on import (text2qti's layout).
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ import zipfile
 from pathlib import Path
 
 from lxml import etree
+from markupsafe import Markup
 
-from .. import shuffle
+from .. import media, shuffle
 from . import common
 from .common import Question, Selection
 
@@ -76,6 +81,17 @@ def _condition(res: etree._Element, respident: str, value: str | None, *, cont: 
     return rc
 
 
+IMAGES = "images"  # the zip's folder of image files
+
+
+def _image_tag(pack) -> common.ImageTag:
+    """An image as Canvas shows a file of the package: Markup.format escapes the name and alt text."""
+    def tag(img):  # type: ignore[no-untyped-def]
+        return Markup('<img src="%24IMS-CC-FILEBASE%24/{}/{}" alt="{}">').format(
+            IMAGES, media.asset_name(img.file, pack.media[img.file]), img.alt)
+    return tag
+
+
 def _item(pack, q: Question, section: etree._Element) -> None:
     ex = q.ex
     iid = ident(q.lesson.id, ex.id)
@@ -85,7 +101,7 @@ def _item(pack, q: Question, section: etree._Element) -> None:
              "matching": "matching_question"}.get(form or "", "essay_question")
     item = _sub(section, "item", ident=iid, title=common.title(q))
     answer_ids = ""
-    text = common.prompt_html(pack, q)
+    text = common.prompt_html(pack, q, _image_tag(pack))
     if form == "matching":
         text += ex.kind.matching_hint()
     elif form == "multiple_choice":
@@ -205,8 +221,8 @@ def _assessment_meta(pack, lesson, questions: list[Question], aid: str) -> bytes
     return common.xml_bytes(root)
 
 
-def _manifest(pack, quizzes: list[tuple[str, str]]) -> bytes:
-    """quizzes: (assessment ident, meta ident)."""
+def _manifest(pack, quizzes: list[tuple[str, str]], images: list[str] | None = None) -> bytes:
+    """quizzes: (assessment ident, meta ident); images: the zip's image files."""
     root = etree.Element("manifest", identifier=short_id(pack.info.id, "manifest"),
                          nsmap={None: CP_NS, "imsmd": MD_NS, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation",
@@ -229,6 +245,9 @@ def _manifest(pack, quizzes: list[tuple[str, str]]) -> bytes:
         m = _sub(resources, "resource", identifier=mid, type="associatedcontent/imscc_xmlv1p1/learning-application-resource",
                  href=f"{aid}/assessment_meta.xml")
         _sub(m, "file", href=f"{aid}/assessment_meta.xml")
+    for name in images or []:
+        r = _sub(resources, "resource", identifier=short_id(pack.info.id, name), type="webcontent", href=name)
+        _sub(r, "file", href=name)
     _namespace(root, CP_NS)
     etree.indent(root, space="  ")
     return common.xml_bytes(root)
@@ -267,7 +286,11 @@ def write(sel: Selection, path: Path) -> tuple[int, list[str]]:
         quizzes.append((aid, mid))
         count += len(kept)
         orders += sum(q.ex.kind.ordered for q in kept)
-    files["imsmanifest.xml"] = _manifest(sel.pack, quizzes)
+    for q in exported:  # the files the <img> tags name
+        for img in common.shown_images(sel.pack, q):
+            data = sel.pack.media[img.file]
+            files[f"{IMAGES}/{media.asset_name(img.file, data)}"] = data
+    files["imsmanifest.xml"] = _manifest(sel.pack, quizzes, sorted(n for n in files if n.startswith(IMAGES + "/")))
     notes += common.kind_notes(exported, "qti")
     if orders:
         notes.append(f"qti: Canvas Classic Quizzes have no ordering type: {orders} order question(s) are matching "
