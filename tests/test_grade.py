@@ -280,6 +280,37 @@ def test_browser_page_gives_the_same_totals_and_csv(sites: Path, cwd: Path, brow
     assert [s.name for s in result.students] == ["=Bo, the 2nd", "Ana Example", "Zoë"]
 
 
+@pytest.mark.browser
+def test_browser_page_totals_by_skill_as_grade_by_skill(sites: Path, cwd: Path, browser) -> None:
+    """The page's "Totals by skill" box adds the columns `casefile grade --by-skill` adds, with the
+    same figures; unticked, the gradebook is as before."""
+    files = [write(cwd, "01-basics-ana.casefile.json", answer_file("01-basics", "Ana", BASICS_RIGHT | {"b-truefalse": {"s1": True, "s2": True}})),
+             write(cwd, "02-open-ana.casefile.json", answer_file("02-open", "Ana", OPEN)),
+             write(cwd, "01-basics-bo.casefile.json", answer_file("01-basics", "Bo", BASICS_PARTLY))]
+    grade(PACK, files, cwd / "skills", by_skill=True)
+    by_skill = (cwd / "skills" / "gradebook.csv").read_bytes()
+    grade(PACK, files, cwd / "plain")
+    plain = (cwd / "plain" / "gradebook.csv").read_bytes()
+    assert by_skill != plain
+    page = browser.new_page(accept_downloads=True)
+    page.goto((sites / "teacher" / "teacher" / "check-answers.html").as_uri())
+    page.set_input_files("#cf-grader-files", [str(f) for f in files])
+    page.wait_for_selector("#cf-grader-table table", timeout=10000)
+
+    def csv_bytes() -> bytes:
+        with page.expect_download() as dl:
+            page.click("#cf-grader-csv")
+        return Path(dl.value.path()).read_bytes()
+
+    assert csv_bytes() == plain
+    assert page.is_visible("#cf-grader-by-skill")
+    page.check("#cf-grader-by-skill")
+    rows = page.eval_on_selector_all("#cf-grader-table tr", "trs => trs.map(tr => [...tr.cells].map(c => c.textContent))")
+    assert rows == list(csv.reader(io.StringIO(by_skill.decode("utf-8-sig"))))
+    assert rows[0][-2:] == ["lateral score", "lateral max"]
+    assert csv_bytes() == by_skill
+
+
 def test_one_stretch_over_two_adjacent_key_phrases_finds_both() -> None:
     from generator.grade import highlight_found
 

@@ -175,12 +175,29 @@
     return out;
   }
 
-  function gradebook(key, records, marks) {
+  // grade/by_skill.py skill_totals: each skill's score and max over the answers that have a score
+  // (auto-graded, marked, or left blank); an exercise with two skills counts in both.
+  function skillCells(key, res) {
+    var got = {}, of = {};
+    key.skills.forEach(function (s) { got[s] = 0; of[s] = 0; });
+    res.forEach(function (r) {
+      if (r.score === null) return;  // an open answer still to mark
+      (r.ex.skills || []).forEach(function (s) {
+        if (has(got, s)) { got[s] = round2(got[s] + r.score); of[s] += r.ex.points; }
+      });
+    });
+    var out = [];
+    key.skills.forEach(function (s) { out.push(fmt(got[s]), String(of[s])); });
+    return out;
+  }
+
+  function gradebook(key, records, marks, bySkill) {
     var notes = [], order = students(records, notes);
     var handed = key.lessons.filter(function (l) { return order.some(function (st) { return has(st.files, l.id); }); });
     var header = [key.header[0]];  // "Student", in the pack's language (grade/gradebook.py)
     handed.forEach(function (l) { l.exercises.forEach(function (ex) { header.push(l.id + "/" + ex.id); }); });
     header = header.concat(key.totals);
+    if (bySkill) header = header.concat(key.skill_header);
     var open = 0;
     var rows = order.map(function (st) {
       var res = results(key, st, marks), by = {};
@@ -204,8 +221,9 @@
       open += tot.toMark;
       st.total = round2(tot.total); st.max = tot.max;
       // The same order as grade/gradebook.py TOTALS.
-      return row.concat([fmt(round2(tot.auto)), String(tot.autoMax), fmt(round2(tot.marked)), String(tot.markedMax),
+      row = row.concat([fmt(round2(tot.auto)), String(tot.autoMax), fmt(round2(tot.marked)), String(tot.markedMax),
         String(tot.toMark), String(tot.toMarkMax), fmt(round2(tot.total)), String(tot.max)]);
+      return bySkill ? row.concat(skillCells(key, res)) : row;
     });
     return { header: header, rows: rows, notes: notes, students: order, open: open,
       files: order.reduce(function (n, st) { return n + Object.keys(st.files).length; }, 0) };
@@ -331,6 +349,11 @@
     var tableEl = document.getElementById("cf-grader-table"), markingEl = document.getElementById("cf-grader-marking");
     var marksSave = document.getElementById("cf-grader-marks-save"), marksLoad = document.getElementById("cf-grader-marks-load");
     var feedbackEl = document.getElementById("cf-grader-feedback");
+    var bySkill = document.getElementById("cf-grader-by-skill"), bySkillRow = document.getElementById("cf-grader-by-skill-row");
+    if (bySkill && bySkillRow && key.skills && key.skills.length) {
+      bySkillRow.hidden = false;
+      bySkill.addEventListener("change", function () { refresh(); });
+    }
     var csv = "", records = [], g = null, fileProblems = [], fileNotes = [];
     var STORE = "casefile:" + key.pack + ":marks", marks = {};
     try { var saved = JSON.parse(localStorage.getItem(STORE) || "null"); if (saved) mergeMarks(marks, checkMarks(key, t("saved marks"), saved).marks); } catch (e) { /* none yet */ }
@@ -355,7 +378,7 @@
         feedbackEl.textContent = "";
         return;
       }
-      g = gradebook(key, records, marks);
+      g = gradebook(key, records, marks, !!(bySkill && bySkill.checked && key.skills && key.skills.length));
       csv = toCsv(g.header, g.rows);
       button.disabled = false;
       var notes = g.notes.concat(fileNotes);

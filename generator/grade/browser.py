@@ -8,6 +8,7 @@ from typing import Any
 from .. import i18n, model
 from ..render import content_version
 from ..text import to_plain
+from .by_skill import graded_skills, skill_header
 from .gradebook import TOTALS, gradebook_header
 from .marks import FORMAT as MARKS_FORMAT
 from .marks import FORMAT_VERSION as MARKS_VERSION
@@ -38,7 +39,8 @@ def _browser_key(pack: model.Pack) -> dict[str, Any]:
         exs = []
         for ex in lesson.exercises:
             e: dict[str, Any] = {"id": ex.id, "type": ex.type, "points": ex.points, "label": label(ex.kind.label_for(ex)),
-                                 "prompt": to_plain(ex.prompt), "why": to_plain(ex.explanation) if ex.explanation else ""}
+                                 "prompt": to_plain(ex.prompt), "why": to_plain(ex.explanation) if ex.explanation else "",
+                                 "skills": list(ex.skills)}
             r = getattr(ex, "rubric", None)
             if not ex.kind.auto_graded and r is not None:
                 e["rubric"] = rubric_key(r)
@@ -49,6 +51,7 @@ def _browser_key(pack: model.Pack) -> dict[str, Any]:
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "pack": pack.info.id, "pack_version": pack.info.version,
             "title": to_plain(pack.info.title), "language": pack.info.language,
             "lessons": lessons, "header": gradebook_header(pack), "totals": [h for t in TOTALS for h in t.headers(pack)],
+            "skills": [s.id for s in graded_skills(pack)], "skill_header": skill_header(pack),  # grade --by-skill's columns
             "marks_format": MARKS_FORMAT, "marks_version": MARKS_VERSION, "feedback": {"css": CSS, "csp": CSP}}
 
 

@@ -8,9 +8,12 @@ with two skills counts in both. Lesson-level tags say what a lesson teaches and 
 
 from __future__ import annotations
 
-from .. import model
+from .. import i18n, model
+from ..i18n import N_
 from ..kinds.base import round2
 from .score import Student, fmt
+
+SKILL_COLUMNS = (N_("%(skill)s score"), N_("%(skill)s max"))
 
 
 def graded_skills(pack: model.Pack) -> list[model.Skill]:
@@ -20,7 +23,9 @@ def graded_skills(pack: model.Pack) -> list[model.Skill]:
 
 
 def skill_header(pack: model.Pack) -> list[str]:
-    return [f"{s.id} {part}" for s in graded_skills(pack) for part in ("score", "max")]
+    """'trace score', 'trace max', … in the pack's language (the Check answers page shows the same)."""
+    tr = i18n.translations(pack.info.language).gettext
+    return [tr(part) % {"skill": s.id} for s in graded_skills(pack) for part in SKILL_COLUMNS]
 
 
 def skill_totals(pack: model.Pack, student: Student) -> dict[str, tuple[float, int]]:
