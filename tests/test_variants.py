@@ -165,6 +165,28 @@ def test_default_pack_has_a_90_minute_variant_for_every_lesson() -> None:
                 assert a.description != whole.description and a.student != whole.student, \
                     f"{full.id}: {a.title} runs longer but its texts are the 50-minute plan's"
 
+
+def test_long_paths_tell_students_where_they_differ_from_an_exercise() -> None:
+    """A 90-minute path that does in class what an exercise calls homework, or gives a timed task
+    more minutes than the task names, says so in the activity's student text, so that students are
+    not left with two instructions that disagree."""
+    pack = variants.view(load_pack(DEFAULT_PACK).pack, "long")
+    homework = timed = 0
+    for lesson in pack.lessons:
+        by_id = {e.id: e for e in lesson.exercises}
+        for a in lesson.activities:
+            for ex in (by_id[e] for e in a.exercises):
+                if re.match(r"\W*Homework", ex.prompt):
+                    homework += 1
+                    assert re.search(r"\bin class\b", a.student) and "Homework" in a.student, f"{lesson.id}: {ex.id}"
+                named = re.match(r"In (\d+) minutes", getattr(ex, "task", None) or "")
+                if named:
+                    timed += 1
+                    said = {int(n) for pair in re.findall(r"(\d+) minutes|you have (\d+)", a.student) for n in pair if n}
+                    if said - {int(named[1])}:
+                        assert int(named[1]) in said, f"{lesson.id}: {ex.id} gets {said} minutes but its task says {named[1]}"
+    assert homework and timed  # the default pack has both cases (08's cap-standard, 02's wb-raters)
+
 def test_rendered_pages_follow_the_variant() -> None:
     """Default pack, both editions: the lesson page holds the variant's exercises only, the guide
     names the variant and lists the others, the Skills page links where each skill comes up."""
