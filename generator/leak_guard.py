@@ -15,11 +15,13 @@ may reach students only encoded (data-k), never as text.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import html
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -152,8 +154,8 @@ def _teacher_secrets(loaded: Loaded) -> list[Secret]:
             if len(text) >= MIN_CHARS and len(key) >= MIN_LETTERS and key not in seen:
                 seen[key] = Secret(text, label, where.get(fold(raw)) or where.get(plain) or "?")
     # Not distinctive: teacher text that students see anyway (a highlight key quotes the article).
-    # judged as the scan matches: letters and digits only (so nothing needs folding first)
-    public = skeleton("\n".join(t for s in _strings_of_public(pack) for t in (s, text_to_plain(s))))
+    # judged as the scan matches (skeleton), each string on its own line: a secret never spans two
+    public = "\n".join(skeleton(t) for s in _strings_of_public(pack) for t in (s, text_to_plain(s)))
     shown = {secret.text for secret, _ in _find(list(seen.values()), public)}
     return [s for s in seen.values() if s.text not in shown]
 
@@ -170,9 +172,13 @@ _ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
+def _kept(c: str) -> bool:
+    return c.isalnum() or unicodedata.category(c)[0] == "M"  # a vowel sign or an accent is part of the word
+
+
 @functools.lru_cache(maxsize=65536)
 def _alnum_run(run: str) -> str:
-    return run if run.isalnum() else "".join(c for c in run if c.isalnum())
+    return run if run.isalnum() else "".join(c for c in run if _kept(c))
 
 
 def _alnum_of(m: re.Match[str]) -> str:
@@ -180,12 +186,16 @@ def _alnum_of(m: re.Match[str]) -> str:
 
 
 def skeleton(text: str) -> str:
-    r"""Text as compared: its letters and digits only (any script). A PDF has spaces where the text
-    moved, not always where the words part; the site's quotation marks are drawn by CSS around a
-    <q>, and a handout's by Typst around a quote node; a word broken over two lines gets a hyphen.
+    """Text as compared: NFKC-normalised (one form for "é", "ﬁ" as "fi"), then only its letters,
+    digits and combining marks (any script: a Hindi vowel sign stays). A PDF has spaces where the
+    text moved, not always where the words part; the site's quotation marks are drawn by CSS
+    around a <q>, and a handout's by Typst around a quote node; a word broken over two lines gets a
+    hyphen.
 
-    = re.sub(r"[\W_]+", "", text), a third faster: ASCII is dropped byte-wise in C, and only the runs
-    of other characters are looked at one by one."""
+    ASCII is dropped byte-wise in C, and only the runs of other characters are looked at one by one
+    (tests/test_leak_guard.py compares it with the plain definition)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     return _NON_ASCII.sub(_alnum_of, text.encode("utf-8", "surrogatepass").translate(None, _ASCII_NOT_ALNUM)
                           .decode("utf-8", "surrogatepass"))
 
@@ -218,8 +228,8 @@ def _text_of(path: Path, data: bytes, digest: str | None = None) -> str:
         from .handouts import typeset
 
         made_from = typeset.source_of(digest or typeset.digest(data))
-        if made_from is not None:  # typeset by this build: its text is its document's strings
-            return "\n".join(_strings_typeset(json.loads(made_from)))
+        if made_from is not None:  # typeset by this build: its text is its document's
+            return _typeset_text(json.loads(made_from))
         from .pdf_text import pdf_text
 
         return pdf_text(data)
@@ -245,6 +255,18 @@ def _strings_json(v: Any) -> Iterator[str]:
     elif isinstance(v, list):
         for x in v:
             yield from _strings_json(x)
+
+
+def _typeset_text(doc: Any) -> str:
+    """All the text a handout document can put in its PDF: its strings, and the text an SVG image
+    draws (Typst prints an SVG's <text> as text; a PNG or JPEG has only pixels)."""
+    if not isinstance(doc, dict):
+        return "\n".join(_strings_typeset(doc))
+    parts = list(_strings_typeset({k: v for k, v in doc.items() if k != "media"}))
+    for name, b64 in sorted((doc.get("media") or {}).items()):
+        if str(name).lower().endswith(".svg") and isinstance(b64, str):
+            parts.append(_text_of(Path(str(name)), base64.b64decode(b64)))
+    return "\n".join(parts)
 
 
 def _strings_typeset(v: Any) -> Iterator[str]:
@@ -311,7 +333,9 @@ def scan(files: Iterable[Path], secrets: list[Secret], *, build_dir: Path, out_d
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if digest not in seen:
-            parts = ["hits", digest, path.suffix, key]
+            # how the file is read is part of the key: a PDF checked by its document now may be read back later
+            how = "document" if path.suffix == ".pdf" and _typeset_knows(digest) else "bytes"
+            parts = ["hits", digest, path.suffix, key, how]
             hit = memo.get(parts)
             if hit is None and _theme_file(path.relative_to(build_dir), data):
                 found = []
@@ -330,6 +354,12 @@ def scan(files: Iterable[Path], secrets: list[Secret], *, build_dir: Path, out_d
             messages.append(f"{shown}: holds teacher-only text, {s.field} from {s.where} (\"{quote}\"); "
                             f"{_advice(rel, docs_dir, pages_dir)}")
     return messages
+
+
+def _typeset_knows(digest: str) -> bool:
+    from .handouts import typeset
+
+    return typeset.knows(digest)
 
 
 @functools.cache

@@ -2,12 +2,12 @@
 
 The leak guard (leak_guard.py) must check the text of every student PDF. A PDF's text can only come
 from its document: the templates are Casefile's code, and Typst is given nothing of the pack but
-the document's JSON (prose as text nodes, images as vetted bytes). So a PDF whose exact bytes this
-build typeset is checked by the strings of that JSON, with no need to read the PDF back; that also
-catches what the layout hides from a reader of the PDF (a note that runs over a page break has the
-page's footer in the middle of it; a list gets numbers). Any other PDF (changed after Typst wrote
-it, or restored from an earlier build) is not in this table and is read back with PDFium
-(pdf_text.py).
+the document's JSON (prose as text nodes, images as vetted bytes: an SVG's <text> is text too, and
+the guard reads it). So a PDF whose exact bytes this build typeset is checked by that document,
+with no need to read the PDF back; that also catches what the layout
+hides from a reader of the PDF (a note that runs over a page break has the page's footer in the
+middle of it; a list gets numbers). Any other PDF (changed after Typst wrote it, or restored from
+an earlier build) is not in this table and is read back with PDFium (pdf_text.py).
 
 Only PDFs in a public edition's handout folder are kept (the guard reads no other), compressed: a
 big pack's worksheets are tens of MB of JSON. build_handouts() empties the table before it starts.
@@ -49,6 +49,10 @@ def pairs() -> list[tuple[str, bytes]]:
 
 def remember_pairs(made: list[tuple[str, bytes]]) -> None:
     _MADE.update(made)
+
+
+def knows(pdf_digest: str) -> bool:
+    return pdf_digest in _MADE
 
 
 def source_of(pdf_digest: str) -> str | None:

@@ -198,7 +198,7 @@ def import_source(file: Path, lessons: Path, *, slug: str | None = None, keep: l
 
 
 def _is_image(p: dict[str, Any]) -> bool:
-    return p.get("image") is not None or p.get("kind") == "image"
+    return isinstance(p.get("image"), dict)  # (a `kind: image` with no image is a mistake `check` reports)
 
 
 def _keep_images(items: list[dict[str, Any]], images: list[dict[str, Any]], old_order: list[str]) -> list[dict[str, Any]]:
