@@ -12,13 +12,18 @@ import click
 
 from .edition import EDITIONS, policy
 from .errors import PackError
+from .handout_names import VERSION_LETTERS
 
 LESSONS = click.option("--lessons", "lessons", type=click.Path(path_type=Path), default=Path("lessons"),
                        show_default=True, help="The lesson-pack folder.")
-VERSIONS = click.option("--versions", type=click.IntRange(1, 26), default=1, show_default=True, metavar="N",
+VERSIONS = click.option("--versions", type=click.IntRange(1, len(VERSION_LETTERS)), default=1, show_default=True, metavar="N",
                         help="Also print N versions (A, B, …) of each worksheet, with a key for each: version A "
                              "as written, the others with shuffled options and items (see pack.yml exercises.shuffle).")
-QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+def quiet_flag(help: str = "No progress output.") -> Any:
+    return click.option("--quiet", "-q", is_flag=True, help=help)
+
+
+QUIET = quiet_flag()
 CONFIG = click.option("--config", "config_file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"),
                       show_default=True, help="The MkDocs configuration.")
 
@@ -103,7 +108,7 @@ def main(debug: bool) -> None:
 @click.option("--max-pack-mb", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Largest total of the pack's YAML files, in MB (default 50, or CASEFILE_MAX_PACK_MB).")
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an internal error.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only problems and lint warnings, not the summary.")
+@quiet_flag("Print only problems and lint warnings, not the summary.")
 def check(lessons: Path, config_file: Path, strict: bool, max_file_mb: float | None, max_pack_mb: float | None, debug: bool,
           quiet: bool) -> None:
     """Check the lesson pack and print every problem, one per line."""
@@ -267,7 +272,7 @@ def new() -> None:
 @new.command("lesson")
 @LESSONS
 @click.argument("title")
-@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@quiet_flag("Print only problems.")
 def new_lesson(lessons: Path, title: str, quiet: bool) -> None:
     """Add a numbered lesson file to fill in, and list it in pack.yml."""
     from .scaffold import new_lesson as make
@@ -307,7 +312,7 @@ def schema(out: Path) -> None:
               help="Class list (CSV, one name or id a row): says who has not handed in each lesson.")
 @VARIANT
 @click.option("--by-skill", is_flag=True, help="Add a score and a max column per skill (skills.yml) to the gradebook.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the files that could not be graded, not the summary.")
+@quiet_flag("Print only the files that could not be graded, not the summary.")
 def grade(lessons: Path, files: tuple[Path, ...], out: Path, marks: tuple[Path, ...], roster: Path | None,
           variant: str | None, by_skill: bool, quiet: bool) -> None:
     """Score students' downloaded answer files (or folders of them) against the key.
@@ -346,7 +351,7 @@ def slugify(title: str) -> str:
 @click.option("--show-dropped", is_flag=True, help="Print every block of the page that was left out, with its text.")
 @click.option("--keep", multiple=True, metavar="WORDS",
               help="Bring back a left-out block that starts with (or contains) these words; repeat for several.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only problems, not the report of what was imported.")
+@quiet_flag("Print only problems, not the report of what was imported.")
 def import_(lessons: Path, file: Path, slug: str | None, show_dropped: bool, keep: tuple[str, ...], quiet: bool) -> None:
     """Import an article (saved web page .html, Word .docx, Markdown .md, plain .txt) as a source.
 
@@ -401,7 +406,7 @@ def import_report(result: Any, show_dropped: bool) -> list[str]:
 @click.option("--from", "source_file", type=click.Path(path_type=Path), default=None,
               help="An article to build the pack on (.html, .docx, .md, .txt).")
 @click.option("--title", default=None, help="The pack's title (default: from the article).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@quiet_flag("Print only problems.")
 def new_pack(folder: Path, source_file: Path | None, title: str | None, quiet: bool) -> None:
     """Make a complete pack in FOLDER: lessons/ (pack.yml, the source, draft claims, a starter lesson
     and glossary), mkdocs.yml and docs/, ready for `casefile build`."""

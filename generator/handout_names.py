@@ -11,7 +11,7 @@ from . import model
 GUIDE_NAME = "facilitator-guide.pdf"
 WORKSHOP_WORKSHEETS = "workshop-worksheets.pdf"
 WORKSHOP_KEYS = "workshop-keys.pdf"
-VERSION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # `--versions N`: at most 26 (shuffle.MAX_VERSIONS)
+VERSION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # `--versions N`: at most 26 (shuffle.py, cli.py use these)
 
 
 def worksheet_name(lesson_id: str, version: str | None = None) -> str:

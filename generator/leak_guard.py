@@ -3,9 +3,10 @@ public editions (HTML, search index, sitemap, scripts, the text of their PDFs) i
 teacher-only text of the pack. A hit stops the publication, naming the file, the teacher field
 it came from (file:line) and what to do.
 
-A PDF this build typeset is checked by the strings of the JSON document Typst made it from, all the
-pack text it can hold (handouts/typeset.py); any other PDF is read back with PDFium (pdf_text.py).
-Everything is compared as its letters and digits only (skeleton()).
+A PDF this build typeset is checked by the JSON document Typst made it from (its strings and the
+text its SVG images draw), all the pack text it can hold (handouts/typeset.py); any other PDF is
+read back with PDFium (pdf_text.py). Everything is compared by its letters, digits and combining
+marks only (skeleton()).
 
 What counts as teacher text: every value of a `teacher()` field, as plain text with whitespace
 folded, at least MIN_CHARS long (MIN_LETTERS of them letters or digits), that appears nowhere in
@@ -209,16 +210,7 @@ def _find(secrets: list[Secret], text: str, auto: Any = None) -> list[tuple[Secr
 
 
 def _strings_of_public(pack: Any) -> Iterator[str]:
-    def walk(v: Any) -> Iterator[str]:
-        if isinstance(v, str):
-            yield v
-        elif isinstance(v, dict):
-            for x in v.values():
-                yield from walk(x)
-        elif isinstance(v, list):
-            for x in v:
-                yield from walk(x)
-    yield from walk(public_fields(pack))
+    yield from _strings_json(public_fields(pack))
 
 
 # ---------------------------------------------------------------- the files

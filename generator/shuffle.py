@@ -24,8 +24,8 @@ import hashlib
 from typing import Any, Iterator, Sequence
 
 from . import model
+from .handout_names import VERSION_LETTERS
 
-VERSION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MAX_VERSIONS = len(VERSION_LETTERS)
 WEB_ORDERS = 6          # start orders an avoiding list offers the browser (at most)
 

@@ -93,17 +93,15 @@ def _versions(pack: model.Pack, versions: int, doc: Any) -> list[Doc]:
     out: list[Doc] = []
     for letter in shuffle.letters(versions):
         vpack = shuffle.version(pack, letter)
-        student, teacher = view(vpack, "student", keep_instant=False), view(vpack, "teacher")
-        for lesson in student.lessons:
-            part = D.lesson_part(student, lesson, "worksheet") | {"version": letter, "title": _("%(title)s · Version %(letter)s") % {"title": lesson.title, "letter": letter}}
-            out.append(Doc(f"student/{worksheet_name(lesson.id, letter)}", doc(
-                student, _("%(title)s: worksheet, version %(letter)s") % {"title": lesson.title, "letter": letter},
-                _("Student worksheet, version %(letter)s") % {"letter": letter}, [part])))
-        for lesson in teacher.lessons:
-            part = D.lesson_part(teacher, lesson, "key") | {"version": letter, "title": _("%(title)s · Version %(letter)s") % {"title": lesson.title, "letter": letter}}
-            out.append(Doc(f"teacher/{key_name(lesson.id, letter)}", doc(
-                teacher, _("%(title)s: answer key, version %(letter)s") % {"title": lesson.title, "letter": letter},
-                _("Answer key, version %(letter)s: teacher only") % {"letter": letter}, [part])))
+        papers = ((view(vpack, "student", keep_instant=False), "worksheet", "student", worksheet_name,
+                   _("%(title)s: worksheet, version %(letter)s"), _("Student worksheet, version %(letter)s")),
+                  (view(vpack, "teacher"), "key", "teacher", key_name,
+                   _("%(title)s: answer key, version %(letter)s"), _("Answer key, version %(letter)s: teacher only")))
+        for seen, kind, folder, name, title, label in papers:
+            for lesson in seen.lessons:
+                words = {"title": lesson.title, "letter": letter}
+                part = D.lesson_part(seen, lesson, kind) | {"version": letter, "title": _("%(title)s · Version %(letter)s") % words}
+                out.append(Doc(f"{folder}/{name(lesson.id, letter)}", doc(seen, title % words, label % words, [part])))
     return out
 
 
@@ -276,8 +274,9 @@ def build_handouts(pack: model.Pack, out_dir: Path, *, paper: str = "a4", docs_d
                 old.unlink()
     warnings: list[str] = []
     # biggest first, so workers finish together
-    todo = sorted(((d.data, str(out_dir / d.rel)) for d in docs), key=lambda j: -len(json.dumps(j[0])))
-    sizes = [len(json.dumps(d, ensure_ascii=False)) for d, _ in todo]
+    sized = sorted(((len(json.dumps(d.data, ensure_ascii=False)), d.data, str(out_dir / d.rel)) for d in docs),
+                   key=lambda j: -j[0])
+    todo, sizes = [(d, path) for _, d, path in sized], [n for n, _, _ in sized]
     with Progress("Handouts", len(docs), quiet=quiet) as progress:
         big = sum(sizes) > 2 * CHUNK_BYTES
         if (jobs > 1 or big) and len(todo) > 1:
