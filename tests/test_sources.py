@@ -490,3 +490,28 @@ def test_hostile_alt_caption_and_provenance_come_out_as_text(copy: Path) -> None
         assert "{{ 7" not in page.markdown, page.uri  # template code stays text (entity-encoded)
     src = next(p.markdown for p in render_pages(pack, "student") if p.uri == "source/article.md")
     assert 'alt="&#34;&#62;&#60;script&#62;alert&#40;1&#41;' in src
+
+
+def test_a_hostile_alt_text_stays_an_attribute_in_the_qti_question(copy: Path, tmp_path: Path) -> None:
+    """The QTI <img> is made by Markup.format: a hostile alt text is the attribute's value, whole,
+    and no element or attribute comes out of it."""
+    from lxml import etree, html
+
+    from generator.export import export_pack
+
+    evil = '"><script>alert(1)</script><img src=x onerror=alert(2)> {{ 7*7 }}'
+    edit(copy / "sources" / "article.yml", "alt: A grey bridge over dark water, with a red barrier across the road at its near end.",
+         f"alt: {evil!r}")
+    pack = load_pack(copy).pack
+    export_pack(pack, tmp_path, ["qti"], quiet=True)
+    with zipfile.ZipFile(next(tmp_path.glob("*-qti.zip"))) as z:
+        xml = [z.read(n) for n in z.namelist() if n.endswith(".xml") and n != "imsmanifest.xml"]
+    imgs, elements = [], []
+    for data in xml:
+        for mattext in etree.fromstring(data).iter("{*}mattext"):
+            frag = html.fragment_fromstring(mattext.text or "", create_parent="div")
+            elements += [el.tag for el in frag.iter()]
+            imgs += [dict(img.attrib) for img in frag.iter("img")]
+    assert "script" not in elements
+    assert any(i.get("alt") == evil for i in imgs)
+    assert all(set(i) == {"src", "alt"} and i["src"].startswith("%24IMS-CC-FILEBASE%24/images/") for i in imgs)
